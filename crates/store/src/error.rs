@@ -1,0 +1,43 @@
+use gonghui_domain::Invalid;
+
+/// The store's one error type. `Invalid` and `Conflict` carry a Chinese message meant for the
+/// person at the form; `Db` keeps the engine's error for the log and shows a plain message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule; `field` names the form field when there is one.
+    #[error("{message}")]
+    Invalid { field: Option<&'static str>, message: String },
+    #[error("未找到该{0}")]
+    NotFound(&'static str),
+    /// The change collides with the current state (e.g. the person is already a member elsewhere).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("数据库出错，请稍后重试或联系系统管理员")]
+    Db(#[from] sqlx::Error),
+    #[error("数据库结构升级失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("文件读写出错：{0}")]
+    Io(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid { field: Some(field), message: message.into() }
+    }
+
+    pub fn rule(message: impl Into<String>) -> Error {
+        Error::Invalid { field: None, message: message.into() }
+    }
+
+    /// Attach a domain validation failure to a form field.
+    pub fn field(field: &'static str) -> impl FnOnce(Invalid) -> Error {
+        move |e| Error::Invalid { field: Some(field), message: e.0 }
+    }
+
+    /// True when the database refused a row because a unique index already holds the value.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Db(sqlx::Error::Database(d)) if d.is_unique_violation())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

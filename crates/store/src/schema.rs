@@ -1,0 +1,167 @@
+//! Table and column names, so statements are checked by the compiler rather than by typos.
+use sea_query::Iden;
+
+#[derive(Iden, Clone, Copy)]
+pub enum Orgs {
+    Table,
+    Id,
+    Kind,
+    SubKind,
+    Name,
+    ShortName,
+    NamePinyin,
+    NameInitials,
+    RegionCode,
+    IndustryCode,
+    FoundedOn,
+    Uscc,
+    LegalPersonCert,
+    IndependentAccount,
+    Address,
+    ContactPerson,
+    ContactPhone,
+    ParentId,
+    Path,
+    Depth,
+    Status,
+    ClosedOn,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum OrgAffiliations {
+    Table,
+    Id,
+    OrgId,
+    ParentId,
+    ValidFrom,
+    ValidTo,
+    Reason,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum OrgGuidance {
+    Table,
+    Id,
+    GuideId,
+    OrgId,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SectorMemberships {
+    Table,
+    Id,
+    SectorId,
+    MemberId,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Committees {
+    Table,
+    Id,
+    OrgId,
+    Kind,
+    EstablishedOn,
+    Note,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Officers {
+    Table,
+    Id,
+    OrgId,
+    Committee,
+    Role,
+    Name,
+    FullTime,
+    TermStart,
+    TermEnd,
+    Phone,
+    LeftOn,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Units {
+    Table,
+    Id,
+    Uscc,
+    Name,
+    NamePinyin,
+    NameInitials,
+    RegionCode,
+    IndustryCode,
+    Ownership,
+    Employees,
+    WomenEmployees,
+    AboveScale,
+    DispatchAgency,
+    Park,
+    Status,
+    CoveringOrgId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum UnitCoverages {
+    Table,
+    Id,
+    UnitId,
+    OrgId,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Members {
+    Table,
+    Id,
+    IdNumber,
+    Name,
+    NamePinyin,
+    NameInitials,
+    Sex,
+    BirthDate,
+    Phone,
+    Ethnicity,
+    Education,
+    MigrantWorker,
+    DispatchedWorker,
+    NewEmploymentGroup,
+    JoinDate,
+    JoinMethod,
+    Status,
+    OrgId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Memberships {
+    Table,
+    Id,
+    MemberId,
+    OrgId,
+    ValidFrom,
+    ValidTo,
+    EndReason,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AuditLog {
+    Table,
+    At,
+    Actor,
+    Ip,
+    Action,
+    ObjectKind,
+    ObjectId,
+    Before,
+    After,
+    Success,
+}

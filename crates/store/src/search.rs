@@ -1,0 +1,163 @@
+//! Search by name, pinyin initials (“sssz” finds 石首市总工会), full pinyin, or exact code.
+//!
+//! Names are short and the tables are at most a few million rows, so LIKE over the stored
+//! pinyin columns is both portable and fast enough; FTS5's trigram tokenizer would miss the
+//! two-character Chinese queries (工会) people type most.
+
+use gonghui_domain::{IdNumber, Uscc, normalize_query};
+use sea_query::{Cond, Expr, ExprTrait, Order};
+use serde::Serialize;
+
+use crate::members::{select_members, Member};
+use crate::orgs::{select_orgs, Org};
+use crate::schema::{Members, Orgs, Units};
+use crate::units::{select_units, Unit};
+use crate::{Result, Store};
+
+#[derive(Debug, Default)]
+pub struct SearchResults {
+    pub orgs: Vec<Org>,
+    pub units: Vec<Unit>,
+    pub members: Vec<Member>,
+}
+
+impl SearchResults {
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty() && self.units.is_empty() && self.members.is_empty()
+    }
+}
+
+/// Which record kinds a search looks at (autocomplete asks for orgs only).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SearchScope {
+    pub orgs: bool,
+    pub units: bool,
+    pub members: bool,
+}
+
+impl SearchScope {
+    pub const ALL: SearchScope = SearchScope { orgs: true, units: true, members: true };
+    pub const ORGS: SearchScope = SearchScope { orgs: true, units: false, members: false };
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn like(col: Expr, pattern: String) -> Expr {
+    Expr::cust_with_exprs("$1 LIKE $2 ESCAPE '\\'", [col, Expr::val(pattern)])
+}
+
+impl Store {
+    pub async fn search(&self, query: &str, scope: SearchScope, limit: u64) -> Result<SearchResults> {
+        let q = normalize_query(query);
+        let mut out = SearchResults::default();
+        if q.is_empty() {
+            return Ok(out);
+        }
+        let mut tx = self.begin().await?;
+
+        // An exact code wins outright: people paste codes from licences and ID cards.
+        if let Ok(uscc) = Uscc::parse(&q) {
+            if scope.orgs {
+                out.orgs = tx.all(&select_orgs().and_where(Expr::col((Orgs::Table, Orgs::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+            }
+            if scope.units {
+                out.units = tx.all(&select_units().and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+            }
+            if !out.is_empty() {
+                return Ok(out);
+            }
+        }
+        if let Ok(id) = IdNumber::parse(&q) {
+            if scope.members {
+                out.members = tx
+                    .all(&select_members().and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id.as_str())).to_owned())
+                    .await?;
+            }
+            return Ok(out);
+        }
+
+        let esc = escape_like(&q);
+        let contains = format!("%{esc}%");
+        let prefix = format!("{esc}%");
+        let ascii = q.chars().all(|c| c.is_ascii_alphanumeric());
+
+        if scope.orgs {
+            let cond = name_cond(Orgs::Name, Orgs::NameInitials, Orgs::NamePinyin, Orgs::Uscc, &contains, &prefix, ascii, Orgs::Table);
+            let q = select_orgs()
+                .cond_where(cond)
+                .order_by_expr(Expr::cust_with_values("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END", Vec::<sea_query::Value>::new()), Order::Asc)
+                .order_by_expr(rank(Orgs::Table, Orgs::Name, Orgs::NameInitials, &q, &prefix), Order::Asc)
+                .order_by((Orgs::Table, Orgs::Depth), Order::Asc)
+                .order_by((Orgs::Table, Orgs::NamePinyin), Order::Asc)
+                .limit(limit)
+                .to_owned();
+            out.orgs = tx.all(&q).await?;
+        }
+        if scope.units {
+            let cond = name_cond(Units::Name, Units::NameInitials, Units::NamePinyin, Units::Uscc, &contains, &prefix, ascii, Units::Table);
+            let q = select_units()
+                .cond_where(cond)
+                .order_by_expr(rank(Units::Table, Units::Name, Units::NameInitials, &q, &prefix), Order::Asc)
+                .order_by((Units::Table, Units::NamePinyin), Order::Asc)
+                .limit(limit)
+                .to_owned();
+            out.units = tx.all(&q).await?;
+        }
+        if scope.members {
+            // People are found by the start of their name (or its initials): a substring
+            // search over hundreds of thousands of names mostly returns noise.
+            let mut cond = Cond::any().add(like(Expr::col((Members::Table, Members::Name)), prefix.clone()));
+            if ascii {
+                cond = cond
+                    .add(like(Expr::col((Members::Table, Members::NameInitials)), prefix.clone()))
+                    .add(like(Expr::col((Members::Table, Members::NamePinyin)), prefix.clone()));
+            }
+            let q = select_members()
+                .cond_where(cond)
+                .order_by_expr(rank(Members::Table, Members::Name, Members::NameInitials, &q, &prefix), Order::Asc)
+                .order_by((Members::Table, Members::NamePinyin), Order::Asc)
+                .limit(limit)
+                .to_owned();
+            out.members = tx.all(&q).await?;
+        }
+        Ok(out)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn name_cond<T: sea_query::Iden + Copy + 'static, C: sea_query::Iden + Copy + 'static>(
+    name: C,
+    initials: C,
+    pinyin: C,
+    code: C,
+    contains: &str,
+    prefix: &str,
+    ascii: bool,
+    table: T,
+) -> Cond {
+    let mut cond = Cond::any().add(like(Expr::col((table, name)), contains.to_owned()));
+    if ascii {
+        cond = cond
+            .add(like(Expr::col((table, initials)), contains.to_owned()))
+            .add(like(Expr::col((table, pinyin)), prefix.to_owned()))
+            .add(like(Expr::col((table, code)), prefix.to_uppercase()));
+    }
+    cond
+}
+
+/// 0 for an exact name, 1 for a name or initials starting with the query, 2 otherwise.
+fn rank<T: sea_query::Iden + Copy + 'static, C: sea_query::Iden + Copy + 'static>(
+    table: T,
+    name: C,
+    initials: C,
+    exact: &str,
+    prefix: &str,
+) -> Expr {
+    Expr::case(Expr::col((table, name)).eq(exact.to_owned()), 0)
+        .case(like(Expr::col((table, name)), prefix.to_owned()), 1)
+        .case(like(Expr::col((table, initials)), prefix.to_owned()), 1)
+        .finally(2)
+        .into()
+}

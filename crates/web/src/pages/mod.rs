@@ -1,0 +1,119 @@
+//! HTML pages, one module per area and one template struct per page.
+
+mod home;
+mod members;
+pub(crate) mod orgs;
+mod search;
+mod tree;
+mod units;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use gonghui_store::Actor;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/orgs", get(tree::show))
+        .route("/orgs/{id}/children", get(tree::children))
+        .route("/orgs/new", get(orgs::new_form).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::show))
+        .route("/orgs/{id}/edit", get(orgs::edit_form).post(orgs::update))
+        .route("/orgs/{id}/move", get(orgs::move_form).post(orgs::move_org))
+        .route("/orgs/{id}/merge", post(orgs::merge))
+        .route("/orgs/{id}/close", post(orgs::close))
+        .route("/orgs/{id}/members", get(orgs::roster))
+        .route("/orgs/{id}/officers", post(orgs::add_officer))
+        .route("/officers/{id}/end", post(orgs::end_officer))
+        .route("/orgs/{id}/committees", post(orgs::set_committee))
+        .route("/orgs/{id}/guidance", post(orgs::add_guidance))
+        .route("/orgs/{id}/sector-members", post(orgs::add_sector_member))
+        .route("/units/new", get(units::new_form).post(units::create))
+        .route("/units/{id}", get(units::show))
+        .route("/units/{id}/edit", get(units::edit_form).post(units::update))
+        .route("/units/{id}/cover", post(units::cover))
+        .route("/units/{id}/uncover", post(units::uncover))
+        .route("/members/new", get(members::new_form).post(members::create))
+        .route("/members/{id}", get(members::show))
+        .route("/members/{id}/edit", get(members::edit_form).post(members::update))
+        .route("/members/{id}/transfer", get(members::transfer_form).post(members::transfer))
+        .route("/members/{id}/status", post(members::set_status))
+        .route("/search", get(search::show))
+        .route("/search/suggest", get(search::suggest))
+}
+
+/// The person acting. Until accounts exist every request acts as the local operator; the
+/// source address is still recorded.
+pub(crate) fn actor(addr: Option<std::net::SocketAddr>) -> Actor {
+    Actor { name: "operator".into(), ip: addr.map(|a| a.ip().to_string()) }
+}
+
+/// The peer address, when the server was started with connect info (tests call the router
+/// directly and have none).
+pub(crate) struct Peer(Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+        Ok(Peer(addr))
+    }
+}
+
+pub(crate) fn peer(p: &Peer) -> Option<std::net::SocketAddr> {
+    p.0
+}
+
+/// After a successful write, go to the record's page with a one-line notice.
+pub(crate) fn done(path: &str, notice: &str) -> Redirect {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}done={notice}"))
+}
+
+/// The notice texts a `done=` code stands for; unknown codes show nothing.
+pub(crate) fn notice(q: &HashMap<String, String>) -> Option<String> {
+    let text = match q.get("done")?.as_str() {
+        "created" => "已保存。",
+        "updated" => "修改已保存。",
+        "moved" => "隶属关系已调整，原关系已作为历史保留。",
+        "merged" => "已合并，原组织已撤销。",
+        "closed" => "该工会已撤销。",
+        "officer" => "任职信息已保存。",
+        "committee" => "委员会信息已保存。",
+        "linked" => "关系已登记。",
+        "covered" => "覆盖关系已登记。",
+        "uncovered" => "已解除覆盖。",
+        "joined" => "会员已登记。",
+        "transferred" => "会籍转接已办理。",
+        "status" => "会籍状态已更新。",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// Region and industry codes as people read them.
+pub(crate) fn region_label(code: Option<&str>) -> String {
+    match code {
+        Some(c) => match gonghui_domain::RegionCode::parse(c) {
+            Ok(r) => format!("{}（{}）", r.full_name(), c),
+            Err(_) => c.to_owned(),
+        },
+        None => "未填写".into(),
+    }
+}
+
+pub(crate) fn industry_label(code: Option<&str>) -> String {
+    match code {
+        Some(c) => match gonghui_domain::IndustryCode::parse(c) {
+            Ok(i) => format!("{} {}", c, i.name()),
+            Err(_) => c.to_owned(),
+        },
+        None => "未填写".into(),
+    }
+}

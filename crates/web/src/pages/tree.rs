@@ -1,0 +1,59 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use gonghui_store::{Org, OrgChild};
+
+use crate::{AppResult, AppState};
+
+/// Children shown per request; a township can hold hundreds of unions, so the rest load on demand.
+const PAGE: u64 = 100;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tree.html")]
+pub struct TreePage {
+    root: Option<Org>,
+    children: Vec<OrgChild>,
+    parent_id: i64,
+    next_offset: Option<u64>,
+    remaining: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tree_children.html")]
+pub struct TreeChildren {
+    children: Vec<OrgChild>,
+    parent_id: i64,
+    next_offset: Option<u64>,
+    remaining: i64,
+}
+
+/// 组织树: the root with its first level open; deeper levels load when expanded.
+pub async fn show(State(st): State<AppState>) -> AppResult<TreePage> {
+    let root = st.store.root().await?;
+    let Some(r) = &root else {
+        return Ok(TreePage { root, children: vec![], parent_id: 0, next_offset: None, remaining: 0 });
+    };
+    let (children, next_offset, remaining) = page_of(&st, r.id, 0).await?;
+    Ok(TreePage { parent_id: r.id, root, children, next_offset, remaining })
+}
+
+/// The fragment htmx swaps in when a tree row is expanded (or "显示更多" is pressed).
+pub async fn children(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<TreeChildren> {
+    let offset = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let (children, next_offset, remaining) = page_of(&st, id, offset).await?;
+    Ok(TreeChildren { children, parent_id: id, next_offset, remaining })
+}
+
+async fn page_of(st: &AppState, id: i64, offset: u64) -> AppResult<(Vec<OrgChild>, Option<u64>, i64)> {
+    let children = st.store.children(id, false, offset, PAGE).await?;
+    let total = st.store.child_count(id).await?;
+    let shown = offset as i64 + children.len() as i64;
+    let next = (shown < total).then_some(shown as u64);
+    Ok((children, next, total - shown))
+}
