@@ -1132,8 +1132,10 @@ async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, re
     tx.execute(
         &Query::update()
             .table(Orgs::Table)
-            .value(Orgs::Path, Expr::cust_with_values("$1 || substr(path, $2)", [sea_query::Value::from(new_path), (old_len + 1).into()]))
-            .value(Orgs::Depth, Expr::cust_with_values("depth + $1", [depth_shift]))
+            // Inlined rather than bound: bound placeholders in custom SQL differ between the
+            // engines, and these values are ours (digits and '/'), never user text.
+            .value(Orgs::Path, Expr::cust(format!("'{new_path}' || substr(path, {})", old_len + 1)))
+            .value(Orgs::Depth, Expr::cust(format!("depth + ({depth_shift})")))
             .and_where(Expr::col(Orgs::Path).gte(lo))
             .and_where(Expr::col(Orgs::Path).lt(hi))
             .to_owned(),

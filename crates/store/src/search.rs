@@ -45,7 +45,7 @@ fn escape_like(s: &str) -> String {
 }
 
 fn like(col: Expr, pattern: String) -> Expr {
-    Expr::cust_with_exprs("$1 LIKE $2 ESCAPE '\\'", [col, Expr::val(pattern)])
+    col.like(sea_query::LikeExpr::new(pattern).escape('\\'))
 }
 
 impl Store {
@@ -87,7 +87,7 @@ impl Store {
             let cond = name_cond(Orgs::Name, Orgs::NameInitials, Orgs::NamePinyin, Orgs::Uscc, &contains, &prefix, ascii, Orgs::Table);
             let q = select_orgs()
                 .cond_where(cond)
-                .order_by_expr(Expr::cust_with_values("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END", Vec::<sea_query::Value>::new()), Order::Asc)
+                .order_by_expr(Expr::cust("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END"), Order::Asc)
                 .order_by_expr(rank(Orgs::Table, Orgs::Name, Orgs::NameInitials, &q, &prefix), Order::Asc)
                 .order_by((Orgs::Table, Orgs::Depth), Order::Asc)
                 .order_by((Orgs::Table, Orgs::NamePinyin), Order::Asc)
@@ -141,7 +141,7 @@ fn name_cond<T: sea_query::Iden + Copy + 'static, C: sea_query::Iden + Copy + 's
     if ascii {
         cond = cond
             .add(like(Expr::col((table, initials)), contains.to_owned()))
-            .add(like(Expr::col((table, pinyin)), prefix.to_owned()))
+            .add(like(Expr::col((table, pinyin)), contains.to_owned()))
             .add(like(Expr::col((table, code)), prefix.to_uppercase()));
     }
     cond
