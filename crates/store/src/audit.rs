@@ -67,7 +67,8 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
 /// The PostgreSQL column is JSONB, SQLite's is TEXT; bind accordingly.
 fn json_value(tx: &Tx, text: Option<String>) -> sea_query::SimpleExpr {
     match (tx.engine(), text) {
-        (_, None) => sea_query::Value::String(None).into(),
+        // An untyped NULL: a NULL bound as TEXT is refused by PostgreSQL's JSONB column.
+        (_, None) => sea_query::Expr::cust("NULL"),
         (crate::Engine::Sqlite, Some(t)) => t.into(),
         (crate::Engine::Postgres, Some(t)) => {
             sea_query::Expr::cust_with_values("CAST($1 AS JSONB)", [t])

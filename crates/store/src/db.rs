@@ -141,6 +141,22 @@ impl Store {
         }
     }
 
+    /// Write a consistent copy of the SQLite database to `target` while the server keeps
+    /// running (`VACUUM INTO`). PostgreSQL deployments back up with `pg_dump` instead.
+    pub async fn backup_sqlite(&self, target: &Path) -> Result<()> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Err(crate::Error::rule("PostgreSQL 数据库请使用 pg_dump 备份（见运维指南）"));
+        };
+        if target.exists() {
+            return Err(crate::Error::rule(format!("备份文件 {} 已存在，请换一个文件名", target.display())));
+        }
+        let path = target.to_str().ok_or_else(|| crate::Error::rule("备份文件路径含有无法识别的字符"))?;
+        // VACUUM INTO takes no bound parameters; the path is quoted as an SQL string literal.
+        let sql = format!("VACUUM INTO '{}'", path.replace('\'', "''"));
+        sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
+        Ok(())
+    }
+
     /// Run a raw statement (used by tests and tooling only; application code builds statements).
     pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
         let sql = sql.to_owned();

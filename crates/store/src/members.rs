@@ -201,6 +201,12 @@ async fn open_membership(tx: &mut Tx, member_id: i64, org_id: i64, from: NaiveDa
 }
 
 async fn close_membership(tx: &mut Tx, member_id: i64, date: NaiveDate, reason: &str) -> Result<()> {
+    // A back-dated change would leave a history row that ends before it begins.
+    if let Some((from,)) = period_bound(tx, member_id, Memberships::ValidFrom, true).await?
+        && date < from
+    {
+        return Err(Error::invalid("date", format!("日期不能早于现会籍的开始日期 {from}")));
+    }
     tx.execute(
         &Query::update()
             .table(Memberships::Table)
@@ -211,6 +217,19 @@ async fn close_membership(tx: &mut Tx, member_id: i64, date: NaiveDate, reason: 
     )
     .await?;
     Ok(())
+}
+
+/// The start of the open period (`open`), or the latest end of a closed one.
+async fn period_bound(tx: &mut Tx, member_id: i64, col: Memberships, open: bool) -> Result<Option<(NaiveDate,)>> {
+    let mut q = Query::select()
+        .column(col)
+        .from(Memberships::Table)
+        .and_where(Expr::col(Memberships::MemberId).eq(member_id))
+        .order_by(col, Order::Desc)
+        .limit(1)
+        .to_owned();
+    q.and_where(if open { Expr::col(Memberships::ValidTo).is_null() } else { Expr::col(Memberships::ValidTo).is_not_null() });
+    tx.optional(&q).await
 }
 
 /// Move every member of `from` to `into` (used when unions merge).
@@ -270,6 +289,11 @@ impl Store {
                 )));
             }
             Some(m) => {
+                if let Some((ended,)) = period_bound(&mut tx, m.id, Memberships::ValidTo, false).await?
+                    && input.join_date < ended
+                {
+                    return Err(Error::invalid("join_date", format!("入会日期不能早于上次会籍结束的日期 {ended}，请核对")));
+                }
                 tx.execute(
                     &Query::update()
                         .table(Members::Table)

@@ -531,8 +531,9 @@ impl Store {
         let unit_ids: Vec<(i64,)> = tx
             .all(&Query::select().column(Units::Id).from(Units::Table).and_where(Expr::col(Units::CoveringOrgId).eq(from)).to_owned())
             .await?;
-        if !unit_ids.is_empty() && target.kind != OrgKind::Grassroots {
-            return Err(Error::invalid("into", "只有基层工会可以覆盖单位，请选择一个基层工会合并"));
+        let members = count(&mut tx, count_of(Members::Table).and_where(Expr::col(Members::OrgId).eq(from)).to_owned()).await?;
+        if (!unit_ids.is_empty() || members > 0) && target.kind != OrgKind::Grassroots {
+            return Err(Error::invalid("into", "只有基层工会可以覆盖单位、登记会员，请选择一个基层工会合并"));
         }
         for (unit_id,) in unit_ids {
             crate::units::cover_in(&mut tx, unit_id, &target, date, true).await?;

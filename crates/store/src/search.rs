@@ -48,6 +48,12 @@ fn like(col: Expr, pattern: String) -> Expr {
     col.like(sea_query::LikeExpr::new(pattern).escape('\\'))
 }
 
+/// A name column folded to lower case like the query is: PostgreSQL's LIKE is case-sensitive
+/// where SQLite's is not, so "abc科技" must find "ABC科技" on both.
+fn lower_col<T: sea_query::IntoColumnRef>(col: T) -> Expr {
+    sea_query::Func::lower(Expr::col(col)).into()
+}
+
 impl Store {
     pub async fn search(&self, query: &str, scope: SearchScope, limit: u64) -> Result<SearchResults> {
         let q = normalize_query(query);
@@ -108,7 +114,7 @@ impl Store {
         if scope.members {
             // People are found by the start of their name (or its initials): a substring
             // search over hundreds of thousands of names mostly returns noise.
-            let mut cond = Cond::any().add(like(Expr::col((Members::Table, Members::Name)), prefix.clone()));
+            let mut cond = Cond::any().add(like(lower_col((Members::Table, Members::Name)), prefix.clone()));
             if ascii {
                 cond = cond
                     .add(like(Expr::col((Members::Table, Members::NameInitials)), prefix.clone()))
@@ -137,7 +143,7 @@ fn name_cond<T: sea_query::Iden + Copy + 'static, C: sea_query::Iden + Copy + 's
     ascii: bool,
     table: T,
 ) -> Cond {
-    let mut cond = Cond::any().add(like(Expr::col((table, name)), contains.to_owned()));
+    let mut cond = Cond::any().add(like(lower_col((table, name)), contains.to_owned()));
     if ascii {
         cond = cond
             .add(like(Expr::col((table, initials)), contains.to_owned()))
@@ -155,8 +161,8 @@ fn rank<T: sea_query::Iden + Copy + 'static, C: sea_query::Iden + Copy + 'static
     exact: &str,
     prefix: &str,
 ) -> Expr {
-    Expr::case(Expr::col((table, name)).eq(exact.to_owned()), 0)
-        .case(like(Expr::col((table, name)), prefix.to_owned()), 1)
+    Expr::case(lower_col((table, name)).eq(exact.to_owned()), 0)
+        .case(like(lower_col((table, name)), prefix.to_owned()), 1)
         .case(like(Expr::col((table, initials)), prefix.to_owned()), 1)
         .finally(2)
         .into()

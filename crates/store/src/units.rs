@@ -57,6 +57,8 @@ impl UnitInput {
                 "这是工会自己的统一社会信用代码（81开头），单位名录中应填写单位（企业、机关事业单位等）的代码",
             ));
         }
+        // The employee count alone first, so its error is shown beside its own field.
+        check_headcount(self.employees, 0).map_err(Error::field("employees"))?;
         check_headcount(self.employees, self.women_employees).map_err(Error::field("women_employees"))
     }
 }
@@ -305,6 +307,22 @@ impl Store {
 }
 
 async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> {
+    // A back-dated change would leave a history row that ends before it begins.
+    let open: Option<(NaiveDate,)> = tx
+        .optional(
+            &Query::select()
+                .column(UnitCoverages::ValidFrom)
+                .from(UnitCoverages::Table)
+                .and_where(Expr::col(UnitCoverages::UnitId).eq(unit_id))
+                .and_where(Expr::col(UnitCoverages::ValidTo).is_null())
+                .to_owned(),
+        )
+        .await?;
+    if let Some((from,)) = open
+        && date < from
+    {
+        return Err(Error::invalid("date", format!("日期不能早于现覆盖关系的开始日期 {from}")));
+    }
     tx.execute(
         &Query::update()
             .table(UnitCoverages::Table)

@@ -296,7 +296,7 @@ pub async fn build_fixture(store: &Store) -> Fixture {
     }
     let mut joint_members = Vec::new();
     for (i, name) in ["刘洋", "陈静"].iter().enumerate() {
-        let id = id_number("421081", &format!("1990060{i}"), 21 + i as u32);
+        let id = id_number("421081", &format!("1990061{i}"), 21 + i as u32);
         joint_members.push(ok!(store.create_member(&a, joint, member_input(name, id, join_date()))));
     }
     let construction_member = ok!(store.create_member(
