@@ -50,6 +50,7 @@ macro_rules! coded_enum {
             }
 
             /// (code, label) pairs for a select list.
+            #[allow(dead_code)]
             pub fn options() -> ::std::vec::Vec<(&'static str, &'static str)> {
                 Self::ALL.iter().map(|v| (v.code(), v.label())).collect()
             }

@@ -37,6 +37,13 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
     },
+    /// Write a consistent copy of the SQLite database to FILE (safe while serving).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to create, e.g. backups/gonghui-2026-11-22.sqlite3
+        file: PathBuf,
+    },
     /// Create or upgrade the database schema, then exit.
     Migrate {
         #[command(flatten)]
@@ -96,6 +103,15 @@ async fn main() -> anyhow::Result<()> {
             serve(store, bind).await
         }
         Command::Serve { db, bind } => serve(db.open().await?, bind).await,
+        Command::Backup { db, file } => {
+            let store = db.open().await?;
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+            }
+            store.backup_sqlite(&file).await?;
+            println!("已备份到 {}", file.display());
+            Ok(())
+        }
         Command::Migrate { db } => {
             db.open().await?;
             println!("数据库结构已是最新。");

@@ -21,6 +21,10 @@ use crate::{Error, Result, Store};
 pub const ACTIVE: &str = "active";
 pub const CLOSED: &str = "closed";
 
+/// Children listed the way federations list them in reports: county federations, the
+/// industrial unions, sector federations, area unions, then grassroots unions.
+const KIND_ORDER: &str = "CASE orgs.kind WHEN 'county_federation' THEN 1 WHEN 'industrial_union' THEN 2 WHEN 'sector_federation' THEN 3 WHEN 'area_federation' THEN 4 ELSE 5 END";
+
 /// Officers listed as people expect them: committee, then chair before vice-chairs before members.
 const OFFICER_ORDER: &str = "CASE committee WHEN 'union_committee' THEN 0 WHEN 'funds_review_committee' THEN 1 WHEN 'women_workers_committee' THEN 2 ELSE 3 END, CASE role WHEN 'chair' THEN 0 WHEN 'executive_vice_chair' THEN 1 WHEN 'vice_chair' THEN 2 ELSE 3 END";
 
@@ -173,6 +177,10 @@ pub struct OrgChild {
 }
 
 impl OrgChild {
+    pub fn is_grassroots(&self) -> bool {
+        self.kind == OrgKind::Grassroots
+    }
+
     pub fn kind_label(&self) -> &'static str {
         let g = self.sub_kind.as_deref().and_then(GrassrootsKind::from_code);
         let a = self.sub_kind.as_deref().and_then(AreaKind::from_code);
@@ -590,7 +598,7 @@ impl Store {
             .expr_as(Expr::cust("(SELECT COUNT(*) FROM units u WHERE u.covering_org_id = orgs.id)"), "unit_count")
             .from(Orgs::Table)
             .and_where(Expr::col((Orgs::Table, Orgs::ParentId)).eq(id))
-            .order_by((Orgs::Table, Orgs::Kind), Order::Asc)
+            .order_by_expr(Expr::cust(KIND_ORDER), Order::Asc)
             .order_by((Orgs::Table, Orgs::NamePinyin), Order::Asc)
             .limit(limit)
             .offset(offset)

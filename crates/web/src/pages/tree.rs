@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use gonghui_store::{Org, OrgChild};
+use gonghui_store::{Org, OrgChild, OrgRef};
 
 use crate::{AppResult, AppState};
 
@@ -14,6 +14,8 @@ const PAGE: u64 = 100;
 #[template(path = "tree.html")]
 pub struct TreePage {
     root: Option<Org>,
+    /// Orgs above the shown root, when the tree is opened at a lower org.
+    above: Vec<OrgRef>,
     children: Vec<OrgChild>,
     parent_id: i64,
     next_offset: Option<u64>,
@@ -29,14 +31,20 @@ pub struct TreeChildren {
     remaining: i64,
 }
 
-/// 组织树: the root with its first level open; deeper levels load when expanded.
-pub async fn show(State(st): State<AppState>) -> AppResult<TreePage> {
-    let root = st.store.root().await?;
-    let Some(r) = &root else {
-        return Ok(TreePage { root, children: vec![], parent_id: 0, next_offset: None, remaining: 0 });
+/// 组织树: the root (or `?open=` any org, with the orgs above it as breadcrumbs) with its first
+/// level open; deeper levels load when expanded.
+pub async fn show(State(st): State<AppState>, Query(q): Query<HashMap<String, String>>) -> AppResult<TreePage> {
+    let root = match q.get("open").and_then(|o| o.parse::<i64>().ok()) {
+        Some(id) => Some(st.store.org(id).await?),
+        None => st.store.root().await?,
     };
+    let Some(r) = &root else {
+        return Ok(TreePage { root, above: vec![], children: vec![], parent_id: 0, next_offset: None, remaining: 0 });
+    };
+    let mut above = st.store.lineage(r).await?;
+    above.retain(|a| a.id != r.id);
     let (children, next_offset, remaining) = page_of(&st, r.id, 0).await?;
-    Ok(TreePage { parent_id: r.id, root, children, next_offset, remaining })
+    Ok(TreePage { parent_id: r.id, root, above, children, next_offset, remaining })
 }
 
 /// The fragment htmx swaps in when a tree row is expanded (or "显示更多" is pressed).
