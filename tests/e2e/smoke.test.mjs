@@ -61,39 +61,58 @@ test('首页：标题含平台名称，有组织树入口', async ({ page }) => 
   await expectVisible(link);
 });
 
-test('组织树：展开根节点，按需加载下级', async ({ page }) => {
+test('组织树：根节点展开显示县级工会，点开县级工会按需加载下级', async ({ page }) => {
   await open(page, SEL.orgsPath);
   await expectText(page, SEL.rootOrg);
-
-  // The root's id: from its link if it has one, else the toggle next to its name.
-  let toggle;
-  const rootLink = page.locator(SEL.orgLink, { hasText: SEL.rootOrg }).first();
-  if (await rootLink.count()) {
-    toggle = page.locator(SEL.expandToggle(orgIdFromUrl(await rootLink.getAttribute('href'))));
-  } else {
-    const testid = await page.locator(SEL.expandToggleAny).evaluateAll((els, name) => {
-      for (const el of els) {
-        let box = el;
-        for (let i = 0; i < 4 && box; i++, box = box.parentElement) {
-          if (box.textContent.includes(name)) return el.dataset.testid;
-        }
-      }
-      return null;
-    }, SEL.rootOrg);
-    assert(testid, `no ${SEL.expandToggleAny} near "${SEL.rootOrg}"`);
-    toggle = page.locator(`[data-testid="${testid}"]`);
-  }
+  // The root is rendered open: its children are on the page without any request.
+  const county = page.locator(SEL.orgLink, { hasText: SEL.childOrg }).first();
+  await expectVisible(county);
+  const countyId = orgIdFromUrl(await county.getAttribute('href'));
+  const toggle = page.locator(SEL.expandToggle(countyId));
   await expectVisible(toggle);
 
-  // htmx marks its requests with HX-Request: true; the fragment must carry the child.
+  // htmx marks its requests with HX-Request: true; the fragment carries the county's children.
   const fragment = page.waitForResponse((r) => r.request().headers()['hx-request'] === 'true', { timeout: 15_000 });
-  await toggle.first().click();
+  await toggle.click();
   const res = await fragment.catch((e) => {
     throw new Error(`clicking ${toggle} made no htmx request: ${e.message.split('\n')[0]}`);
   });
   assert(res.status() < 400, `htmx fragment ${res.url()} answered HTTP ${res.status()}`);
-  assert((await res.text()).includes(SEL.childOrg), `htmx fragment ${res.url()} does not mention ${SEL.childOrg}`);
-  await expectVisible(page.getByText(SEL.childOrg));
+  assert(res.url().includes(`/orgs/${countyId}/children`), `unexpected fragment ${res.url()}`);
+  const rows = page.locator(`#children-${countyId} li`);
+  await expectVisible(rows.first());
+  assert(await rows.count() > 3, 'the county shows its townships and unions');
+  await expectText(page.locator(`#children-${countyId}`), '工会');
+});
+
+test('登记会员：表单保存后会员名册人数加一，已在籍的身份证号不能再次入会', async ({ page }) => {
+  let orgId;
+  for (const q of SEL.grassrootsQueries) {
+    await open(page, SEL.searchPath(q));
+    for (const link of await page.locator(SEL.orgLink).all()) {
+      const name = (await link.textContent()).trim();
+      if (!SEL.notGrassroots.test(name)) { orgId = orgIdFromUrl(await link.getAttribute('href')); break; }
+    }
+    if (orgId) break;
+  }
+  assert(orgId, 'no grassroots union found');
+  await open(page, `/orgs/${orgId}`);
+  const before = Number((await page.locator('h2', { hasText: '会员名册' }).textContent()).match(/（(\d+)）/)[1]);
+  await open(page, `/members/new?org=${orgId}`);
+  await setField(page, 'name', '测试会员');
+  await setField(page, 'id_number', '11010519491231002X');
+  await page.locator('button.primary[type="submit"]').click();
+  await expectUrl(page, /\/members\/\d+/);
+  await expectText(page, '会员已登记');
+  await expectText(page, '110105********002X');
+  await open(page, `/orgs/${orgId}`);
+  await expectText(page.locator('h2', { hasText: '会员名册' }), `（${before + 1}）`);
+  // The same person again is refused, with the holding union named and a transfer suggested.
+  await open(page, `/members/new?org=${orgId}`);
+  await setField(page, 'name', '测试会员');
+  await setField(page, 'id_number', '11010519491231002X');
+  await page.locator('button.primary[type="submit"]').click();
+  await expectText(page.locator('.alert.error').first(), '会籍转接');
 });
 
 test('搜索：拼音首字母找到组织并打开', async ({ page }) => {
