@@ -7,6 +7,7 @@
 //!
 //! Names follow `GLOSSARY.md`.
 
+mod account;
 mod coded;
 mod error;
 mod id_number;
@@ -20,6 +21,7 @@ mod text;
 mod unit;
 mod uscc;
 
+pub use account::{Role, base32, check_password, check_username, totp, verify_totp};
 pub use error::Invalid;
 pub use id_number::{IdNumber, id_check_char};
 pub use industry::{IndustryCode, all_divisions, sections};

@@ -29,6 +29,8 @@ enum Command {
         /// Seed of the deterministic generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        #[command(flatten)]
+        security: SecurityArgs,
     },
     /// Serve an existing database.
     Serve {
@@ -36,6 +38,26 @@ enum Command {
         db: DbArgs,
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        #[command(flatten)]
+        security: SecurityArgs,
+    },
+    /// Set up a new deployment: the city federation and its first accounts (the three
+    /// administrators and one staff account), each with a one-time password to change at
+    /// first login.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Name of the city federation, e.g. 荆州市总工会.
+        #[arg(long)]
+        name: String,
+        /// Its six-digit region code, e.g. 421000.
+        #[arg(long)]
+        region: String,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// Write a consistent copy of the SQLite database to FILE (safe while serving).
     Backup {
@@ -49,6 +71,39 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit trail; exit status 1 at the first broken link.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Args)]
+struct SecurityArgs {
+    /// The three administrator roles must use a TOTP second factor.
+    #[arg(long, env = "GONGHUI_REQUIRE_ADMIN_TOTP")]
+    require_admin_totp: bool,
+    /// Mark the session cookie Secure (set when serving behind HTTPS).
+    #[arg(long, env = "GONGHUI_SECURE_COOKIE")]
+    secure_cookie: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, default_value_t = 30, env = "GONGHUI_IDLE_MINUTES")]
+    idle_minutes: i64,
+}
+
+impl SecurityArgs {
+    fn config(&self) -> gonghui_web::SecurityConfig {
+        gonghui_web::SecurityConfig {
+            idle_timeout: chrono::Duration::minutes(self.idle_minutes.clamp(1, 30)),
+            require_admin_totp: self.require_admin_totp,
+            secure_cookie: self.secure_cookie,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Args)]
@@ -82,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Demo { db, bind, scale, seed } => {
+        Command::Demo { db, bind, scale, seed, security } => {
             let store = db.open().await?;
             if store.root().await?.is_none() {
                 let scale = Scale::parse(&scale).with_context(|| format!("--scale 应为 city 或 small，而不是 {scale}"))?;
@@ -97,12 +152,33 @@ async fn main() -> anyhow::Result<()> {
                     s.members,
                     s.elapsed.as_secs_f64()
                 );
+                let accounts = demo::create_demo_accounts(&store).await?;
+                println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+                for a in accounts {
+                    println!("  {:<10} {}（{}）", a.username, a.role.label(), a.scope);
+                }
             } else {
-                println!("数据目录中已有数据，直接启动。");
+                println!("数据目录中已有数据，直接启动。演示账号的密码为 {}", demo::DEMO_PASSWORD);
             }
-            serve(store, bind).await
+            serve(store, bind, security.config()).await
         }
-        Command::Serve { db, bind } => serve(db.open().await?, bind).await,
+        Command::Serve { db, bind, security } => serve(db.open().await?, bind, security.config()).await,
+        Command::Init { db, name, region } => init(&db.open().await?, &name, &region).await,
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = db.open().await?;
+            let report = store.verify_audit().await?;
+            match report.broken {
+                None => {
+                    println!("审计日志完整：已核对 {} 条记录，哈希链没有断开。", report.checked);
+                    Ok(())
+                }
+                Some(b) => {
+                    let id = b.id.map(|i| format!("（记录编号 {i}）")).unwrap_or_default();
+                    eprintln!("审计日志被改动：第 {} 条记录{}处断开：{}。此前 {} 条记录完好。", b.seq, id, b.reason, report.checked);
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Backup { db, file } => {
             let store = db.open().await?;
             if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -120,8 +196,60 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(store: Store, bind: SocketAddr) -> anyhow::Result<()> {
-    let app = gonghui_web::router(gonghui_web::AppState::new(store.clone()));
+/// Create the city federation and the first four accounts of a new deployment.
+async fn init(store: &Store, name: &str, region: &str) -> anyhow::Result<()> {
+    use gonghui_domain::{OrgKind, RegionCode, Role};
+    use gonghui_store::{Actor, NewAccount, OrgInput};
+    let region = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("行政区划代码有误：{e}"))?;
+    let actor = Actor::system();
+    let root = store
+        .create_root(
+            &actor,
+            OrgInput {
+                kind: OrgKind::CityFederation,
+                sub_kind: None,
+                name: name.into(),
+                short_name: None,
+                region: Some(region),
+                industry: None,
+                founded_on: None,
+                uscc: None,
+                legal_person_cert: None,
+                independent_account: false,
+                address: None,
+                contact_person: None,
+                contact_phone: None,
+            },
+        )
+        .await?;
+    println!("已建立 {name}。首批账号（初始密码只显示这一次，首次登录必须修改）：");
+    for (username, display, role) in [
+        ("admin", "系统管理员", Role::SystemAdmin),
+        ("security", "安全管理员", Role::SecurityAdmin),
+        ("auditor", "审计管理员", Role::AuditAdmin),
+        ("staff", "组织部", Role::Staff),
+    ] {
+        let password = format!("Gh-{}", &gonghui_store::accounts::random_token()[..12]);
+        store
+            .create_account(
+                &actor,
+                NewAccount {
+                    username: username.into(),
+                    display_name: display.into(),
+                    role,
+                    scope_org_id: root,
+                    password: password.clone(),
+                    must_change_password: true,
+                },
+            )
+            .await?;
+        println!("  {username:<10} {:<8} 初始密码 {password}", role.label());
+    }
+    Ok(())
+}
+
+async fn serve(store: Store, bind: SocketAddr, security: gonghui_web::SecurityConfig) -> anyhow::Result<()> {
+    let app = gonghui_web::router(gonghui_web::AppState::new(store.clone(), security));
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("无法监听 {bind}"))?;
     println!("gonghui 已启动：请用浏览器打开 http://{bind}/  （按 Ctrl+C 停止）");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -125,9 +125,19 @@ impl Store {
         Ok(())
     }
 
-    /// Begin a transaction. Every service operation runs inside exactly one; reads too, so a
-    /// page sees one consistent state.
+    /// Begin a write transaction. Every service operation runs inside exactly one. On SQLite
+    /// it takes the write lock at once (BEGIN IMMEDIATE): a deferred transaction that read first
+    /// could not upgrade after another writer committed, and the audit chain needs every writer
+    /// in line.
     pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Begin a read-only unit of work: one consistent snapshot for a page, no write lock.
+    pub async fn read(&self) -> Result<Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),

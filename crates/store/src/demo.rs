@@ -22,7 +22,7 @@ use gonghui_domain::OrgKind;
 use sea_query::{Expr, Query};
 use serde::Serialize;
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::{Error, Result, Store};
 
@@ -127,7 +127,7 @@ pub async fn generate_as_of(store: &Store, scale: Scale, seed: u64, as_of: Naive
     }
     summary.elapsed = started.elapsed();
     let entry = Entry { scale: scale.name(), seed, as_of, summary: &summary };
-    audit::record::<(), _>(&mut tx, &Actor::system(), "demo.generate", "demo", None, None, Some(&entry)).await?;
+    audit::record::<(), _>(&mut tx, &Actor::system(), "demo.generate", Target::new("demo", None, None), None, Some(&entry)).await?;
     tx.commit().await?;
     summary.elapsed = started.elapsed();
     tracing::info!(
@@ -369,4 +369,90 @@ mod tests {
             println!("city scale on PostgreSQL: {summary:?}");
         }
     }
+}
+
+/// The password of every demo account (printed by `gonghui demo` and listed in the README).
+pub const DEMO_PASSWORD: &str = "Gonghui@2026";
+
+/// One demo account, as the README lists it.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: gonghui_domain::Role,
+    pub scope: String,
+}
+
+/// Create one account per role at different levels of the demo city: the three administrators
+/// and city staff at the 市总, staff of 石首市总工会, a viewer at one of its townships, the chair
+/// of a grassroots union there, and an assessor assigned two unions in 江陵县. Demo accounts
+/// skip the forced first-login password change; no other account can.
+pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>> {
+    use gonghui_domain::Role;
+    let root = store.root().await?.ok_or_else(|| Error::rule("演示数据中没有市总工会"))?;
+    let find = |name: &'static str| async move {
+        let r = store.search(name, crate::SearchScope::ORGS, &crate::Visibility::All, 5).await?;
+        r.orgs.into_iter().find(|o| o.name == name).ok_or_else(|| Error::rule(format!("演示数据中没有{name}")))
+    };
+    let shishou = find("石首市总工会").await?;
+    let jiangling = find("江陵县总工会").await?;
+    // The first township of 石首 that has grassroots unions, and its union with most members.
+    let mut township = None;
+    for c in store.children(shishou.id, false, 0, 500).await? {
+        if c.kind == OrgKind::AreaFederation && c.child_count > 0 {
+            township = Some(store.org(c.id).await?);
+            break;
+        }
+    }
+    let township = township.ok_or_else(|| Error::rule("石首市没有带基层工会的乡镇"))?;
+    let mut unions: Vec<_> = store.children(township.id, false, 0, 500).await?.into_iter().filter(|c| c.is_grassroots()).collect();
+    unions.sort_by_key(|c| std::cmp::Reverse(c.member_count));
+    let chair_org = store.org(unions.first().ok_or_else(|| Error::rule("乡镇下没有基层工会"))?.id).await?;
+    let mut assessed = vec![];
+    let mut queue = vec![jiangling.id];
+    while let Some(id) = queue.pop() {
+        for c in store.children(id, false, 0, 500).await? {
+            if c.is_grassroots() {
+                assessed.push(c.id);
+            } else {
+                queue.push(c.id);
+            }
+        }
+        if assessed.len() >= 2 {
+            break;
+        }
+    }
+    let plan: [(&'static str, &str, Role, &crate::Org); 8] = [
+        ("admin", "系统管理员", Role::SystemAdmin, &root),
+        ("security", "安全管理员", Role::SecurityAdmin, &root),
+        ("auditor", "审计管理员", Role::AuditAdmin, &root),
+        ("city", "市总组织部", Role::Staff, &root),
+        ("shishou", "石首市总工会组织部", Role::Staff, &shishou),
+        ("township", "乡镇工会干事", Role::Viewer, &township),
+        ("chair", "基层工会主席", Role::Chair, &chair_org),
+        ("assessor", "第三方考核人员", Role::Assessor, &root),
+    ];
+    let actor = Actor::system();
+    let mut out = vec![];
+    for (username, display, role, org) in plan {
+        let id = store
+            .create_account(
+                &actor,
+                crate::NewAccount {
+                    username: username.into(),
+                    display_name: display.into(),
+                    role,
+                    scope_org_id: org.id,
+                    password: DEMO_PASSWORD.into(),
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        if role == Role::Assessor {
+            for o in assessed.iter().take(2) {
+                store.assign_to_assessor(&actor, id, *o).await?;
+            }
+        }
+        out.push(DemoAccount { username, role, scope: org.name.clone() });
+    }
+    Ok(out)
 }

@@ -12,6 +12,12 @@ pub enum Error {
     /// The change collides with the current state (e.g. the person is already a member elsewhere).
     #[error("{0}")]
     Conflict(String),
+    /// Outside the account's scope or beyond its role; the attempt is audited.
+    #[error("没有权限：该记录不在您的管理范围内，或您的角色不能办理此项业务")]
+    Forbidden,
+    /// A form posted without this session's CSRF token, or from another site.
+    #[error("页面已过期或来源不明，请刷新页面后重新提交")]
+    StaleForm,
     #[error("数据库出错，请稍后重试或联系系统管理员")]
     Db(#[from] sqlx::Error),
     #[error("数据库结构升级失败：{0}")]

@@ -6,6 +6,7 @@
 //! 三委会、任职 → [`orgs`]; 单位、覆盖 → [`units`]; 会员、会籍 → [`members`]; 搜索 → [`search`];
 //! 审计 → [`audit`]; 演示数据 → [`demo`].
 
+pub mod accounts;
 pub mod audit;
 mod db;
 pub mod demo;
@@ -16,12 +17,13 @@ mod schema;
 pub mod search;
 pub mod units;
 
-pub use audit::Actor;
+pub use accounts::{Account, AccountListItem, LoginOutcome, NewAccount, SessionRow};
+pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, Target, VerifyReport};
 pub use db::{Engine, Record, Store, Tx};
 pub use error::{Error, Result};
 pub use members::{MaskedMember, Member, MemberInput, MembershipPeriod};
 pub use orgs::{
     Affiliation, Committee, Link, LinkKind, OfficerInput, Officer, Org, OrgChild, OrgInput, OrgRef, SubtreeTotals,
 };
-pub use search::{SearchResults, SearchScope};
+pub use search::{SearchResults, SearchScope, Visibility};
 pub use units::{Coverage, Unit, UnitInput};

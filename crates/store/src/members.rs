@@ -9,7 +9,7 @@ use gonghui_domain::{
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::orgs::{load_active, Org};
 use crate::schema::{Members, Memberships, Orgs};
@@ -134,6 +134,7 @@ pub struct MembershipPeriod {
     pub id: i64,
     pub org_id: i64,
     pub org_name: String,
+    pub org_path: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -317,7 +318,7 @@ impl Store {
         };
         open_membership(&mut tx, id, org_id, input.join_date).await?;
         let m = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "member.join", "member", Some(id), None, Some(&audit_view(&m))).await?;
+        audit::record::<(), _>(&mut tx, actor, "member.join", Target::new("member", Some(id), m.org_id), None, Some(&audit_view(&m))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -346,7 +347,7 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.update", "member", Some(id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(&mut tx, actor, "member.update", Target::new("member", Some(id), after.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
         tx.commit().await
     }
 
@@ -381,7 +382,7 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.transfer", "member", Some(id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(&mut tx, actor, "member.transfer", Target::new("member", Some(id), after.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
         tx.commit().await
     }
 
@@ -420,23 +421,23 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.status", "member", Some(id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(&mut tx, actor, "member.status", Target::new("member", Some(id), before.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
         tx.commit().await
     }
 
     pub async fn member(&self, id: i64) -> Result<Member> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         load(&mut tx, id).await
     }
 
     pub async fn member_by_id_number(&self, id_number: &IdNumber) -> Result<Option<Member>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         by_id_number(&mut tx, id_number.as_str()).await
     }
 
     /// The roster (会员名册) of one grassroots union.
     pub async fn members_of(&self, org_id: i64, offset: u64, limit: u64) -> Result<Vec<Member>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.all(
             &select_members()
                 .and_where(Expr::col((Members::Table, Members::OrgId)).eq(org_id))
@@ -450,7 +451,7 @@ impl Store {
     }
 
     pub async fn member_count_of(&self, org_id: i64) -> Result<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.scalar(
             &Query::select()
                 .expr(Expr::cust("COUNT(*)"))
@@ -463,7 +464,7 @@ impl Store {
 
     /// Membership history of a person, newest first.
     pub async fn memberships(&self, member_id: i64) -> Result<Vec<MembershipPeriod>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.all(
             &Query::select()
                 .columns([
@@ -474,6 +475,7 @@ impl Store {
                     (Memberships::Table, Memberships::EndReason),
                 ])
                 .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "org_name")
+                .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "org_path")
                 .from(Memberships::Table)
                 .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Memberships::Table, Memberships::OrgId)))
                 .and_where(Expr::col((Memberships::Table, Memberships::MemberId)).eq(member_id))

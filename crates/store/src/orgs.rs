@@ -10,7 +10,7 @@ use gonghui_domain::{
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::schema::{
     Committees, Members, Officers, OrgAffiliations, OrgGuidance, Orgs,
@@ -199,6 +199,7 @@ pub struct Affiliation {
     pub id: i64,
     pub parent_id: i64,
     pub parent_name: String,
+    pub parent_path: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     pub reason: Option<String>,
@@ -210,6 +211,7 @@ pub struct Link {
     pub id: i64,
     pub other_id: i64,
     pub other_name: String,
+    pub other_path: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
 }
@@ -355,7 +357,7 @@ impl Store {
         }
         let id = insert_org(&mut tx, &input, None).await?;
         let org = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "org.create", "org", Some(id), None, Some(&org)).await?;
+        audit::record::<(), _>(&mut tx, actor, "org.create", Target::new("org", Some(id), Some(id)), None, Some(&org)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -372,7 +374,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = create_org_in(&mut tx, parent_id, &input, valid_from.unwrap_or_else(today)).await?;
         let org = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "org.create", "org", Some(id), None, Some(&org)).await?;
+        audit::record::<(), _>(&mut tx, actor, "org.create", Target::new("org", Some(id), Some(id)), None, Some(&org)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -449,7 +451,7 @@ impl Store {
             .to_owned();
         tx.execute(&stmt).await.map_err(|e| uscc_taken(e, "uscc"))?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.update", "org", Some(id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "org.update", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
@@ -468,7 +470,7 @@ impl Store {
         let before = load(&mut tx, id).await?;
         move_in(&mut tx, &before, new_parent_id, date, reason.as_deref()).await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.move", "org", Some(id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "org.move", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
@@ -502,7 +504,7 @@ impl Store {
         }
         close_in(&mut tx, id, date, "撤销").await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.close", "org", Some(id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "org.close", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
@@ -549,25 +551,25 @@ impl Store {
         crate::members::transfer_all_in(&mut tx, from, into, date).await?;
         close_in(&mut tx, from, date, &format!("并入{}", target.name)).await?;
         let after = load(&mut tx, from).await?;
-        audit::record(&mut tx, actor, "org.merge", "org", Some(from), Some(&source), Some(&after)).await?;
+        audit::record(&mut tx, actor, "org.merge", Target::new("org", Some(from), Some(from)), Some(&source), Some(&after)).await?;
         tx.commit().await
     }
 
     pub async fn org(&self, id: i64) -> Result<Org> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         load(&mut tx, id).await
     }
 
     /// The root (city federation), if the deployment has one yet.
     pub async fn root(&self) -> Result<Option<Org>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.optional(&select_orgs().and_where(Expr::col(Orgs::ParentId).is_null()).to_owned()).await
     }
 
     /// Orgs from the root down to `org` (inclusive), for breadcrumbs.
     pub async fn lineage(&self, org: &Org) -> Result<Vec<OrgRef>> {
         let ids = org.lineage();
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let q = Query::select()
             .columns([Orgs::Id, Orgs::Name])
             .from(Orgs::Table)
@@ -580,7 +582,7 @@ impl Store {
 
     /// Direct children of an org, a page at a time, with the counts a tree row shows.
     pub async fn children(&self, id: i64, include_closed: bool, offset: u64, limit: u64) -> Result<Vec<OrgChild>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let mut q = Query::select()
             .columns([
                 (Orgs::Table, Orgs::Id),
@@ -610,7 +612,7 @@ impl Store {
     }
 
     pub async fn child_count(&self, id: i64) -> Result<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         count(
             &mut tx,
             count_of(Orgs::Table)
@@ -623,7 +625,7 @@ impl Store {
 
     /// Totals over the subtree of `org`, each counted once at the grassroots union that owns it.
     pub async fn subtree_totals(&self, org: &Org) -> Result<SubtreeTotals> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let active = || Expr::col((Orgs::Table, Orgs::Status)).eq(ACTIVE);
         let within = || in_subtree(Expr::col((Orgs::Table, Orgs::Path)), &org.path);
         let orgs = count(&mut tx, count_of(Orgs::Table).and_where(within()).and_where(active()).to_owned()).await?;
@@ -666,7 +668,7 @@ impl Store {
 
     /// The affiliation history of an org, newest first.
     pub async fn affiliations(&self, id: i64) -> Result<Vec<Affiliation>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let q = Query::select()
             .columns([
                 (OrgAffiliations::Table, OrgAffiliations::Id),
@@ -676,6 +678,7 @@ impl Store {
                 (OrgAffiliations::Table, OrgAffiliations::Reason),
             ])
             .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "parent_name")
+            .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "parent_path")
             .from(OrgAffiliations::Table)
             .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((OrgAffiliations::Table, OrgAffiliations::ParentId)))
             .and_where(Expr::col((OrgAffiliations::Table, OrgAffiliations::OrgId)).eq(id))
@@ -687,7 +690,7 @@ impl Store {
 
     /// The parent an org had on `date` (None for the root, or before the org existed).
     pub async fn parent_as_of(&self, id: i64, date: NaiveDate) -> Result<Option<i64>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let q = Query::select()
             .column(OrgAffiliations::ParentId)
             .from(OrgAffiliations::Table)
@@ -725,7 +728,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "guidance.add", "org", Some(org_id), None, Some(&(guide_id, org_id, date))).await?;
+        audit::record::<(), _>(&mut tx, actor, "guidance.add", Target::new("org", Some(org_id), Some(org_id)), None, Some(&(guide_id, org_id, date))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -755,7 +758,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "sector.join", "org", Some(member_id), None, Some(&(sector_id, member_id, date))).await?;
+        audit::record::<(), _>(&mut tx, actor, "sector.join", Target::new("org", Some(member_id), Some(member_id)), None, Some(&(sector_id, member_id, date))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -781,13 +784,13 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("关系"));
         }
-        audit::record::<(), _>(&mut tx, actor, kind.end_action(), "link", Some(link_id), None, Some(&date)).await?;
+        audit::record::<(), _>(&mut tx, actor, kind.end_action(), Target::new("link", Some(link_id), None), None, Some(&date)).await?;
         tx.commit().await
     }
 
     /// Guidance edges touching an org: (guided by, guides).
     pub async fn guidance(&self, id: i64) -> Result<(Vec<Link>, Vec<Link>)> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let by = links(&mut tx, LinkKind::Guidance, id, false).await?;
         let of = links(&mut tx, LinkKind::Guidance, id, true).await?;
         Ok((by, of))
@@ -795,7 +798,7 @@ impl Store {
 
     /// Sector memberships touching an org: (sectors it belongs to, its member unions).
     pub async fn sector_links(&self, id: i64) -> Result<(Vec<Link>, Vec<Link>)> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let of = links(&mut tx, LinkKind::Sector, id, false).await?;
         let members = links(&mut tx, LinkKind::Sector, id, true).await?;
         Ok((of, members))
@@ -837,7 +840,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "officer.add", "org", Some(org_id), None, Some(&input)).await?;
+        audit::record::<(), _>(&mut tx, actor, "officer.add", Target::new("org", Some(org_id), Some(org_id)), None, Some(&input)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -859,12 +862,21 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("在任人员"));
         }
-        audit::record::<(), _>(&mut tx, actor, "officer.end", "officer", Some(officer_id), None, Some(&date)).await?;
+        audit::record::<(), _>(&mut tx, actor, "officer.end", Target::new("officer", Some(officer_id), None), None, Some(&date)).await?;
         tx.commit().await
     }
 
+    /// The org an officer record belongs to.
+    pub async fn officer_org(&self, officer_id: i64) -> Result<i64> {
+        let mut tx = self.read().await?;
+        let row: Option<(i64,)> = tx
+            .optional(&Query::select().column(Officers::OrgId).from(Officers::Table).and_where(Expr::col(Officers::Id).eq(officer_id)).to_owned())
+            .await?;
+        row.map(|r| r.0).ok_or(Error::NotFound("任职记录"))
+    }
+
     pub async fn officers(&self, org_id: i64) -> Result<Vec<Officer>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let q = Query::select()
             .columns([
                 Officers::Id,
@@ -922,12 +934,12 @@ impl Store {
                 .await?;
             }
         }
-        audit::record::<(), _>(&mut tx, actor, "committee.set", "org", Some(org_id), None, Some(&(kind, established_on))).await?;
+        audit::record::<(), _>(&mut tx, actor, "committee.set", Target::new("org", Some(org_id), Some(org_id)), None, Some(&(kind, established_on))).await?;
         tx.commit().await
     }
 
     pub async fn committees(&self, org_id: i64) -> Result<Vec<Committee>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         let q = Query::select()
             .columns([Committees::Id, Committees::OrgId, Committees::Kind, Committees::EstablishedOn, Committees::Note])
             .from(Committees::Table)
@@ -983,6 +995,7 @@ async fn links(tx: &mut Tx, kind: LinkKind, id: i64, downward: bool) -> Result<V
         .expr_as(Expr::col(("l", lid)), "id")
         .expr_as(Expr::col(("o", "id")), "other_id")
         .expr_as(Expr::col(("o", "name")), "other_name")
+        .expr_as(Expr::col(("o", "path")), "other_path")
         .expr_as(Expr::col(("l", from)), "valid_from")
         .expr_as(Expr::col(("l", to)), "valid_to")
         .from_as(table, "l")

@@ -155,6 +155,12 @@ pub enum Memberships {
 #[derive(Iden, Clone, Copy)]
 pub enum AuditLog {
     Table,
+    Id,
+    Seq,
+    AccountId,
+    OrgId,
+    PrevHash,
+    Hash,
     At,
     Actor,
     Ip,
@@ -164,4 +170,54 @@ pub enum AuditLog {
     Before,
     After,
     Success,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AuditHead {
+    Table,
+    Id,
+    Seq,
+    Hash,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Accounts {
+    Table,
+    Id,
+    Username,
+    DisplayName,
+    PasswordHash,
+    Role,
+    ScopeOrgId,
+    MustChangePassword,
+    FailedLogins,
+    LockedUntil,
+    Disabled,
+    TotpSecret,
+    TotpEnabled,
+    PasswordChangedAt,
+    LastLoginAt,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AssessorAssignments {
+    Table,
+    Id,
+    AccountId,
+    OrgId,
+    AssignedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Sessions {
+    Table,
+    Id,
+    TokenHash,
+    AccountId,
+    CsrfToken,
+    SecondFactorPending,
+    CreatedAt,
+    LastSeenAt,
+    Ip,
 }

@@ -35,6 +35,61 @@ pub struct SearchScope {
     pub members: bool,
 }
 
+/// What the person searching may see. Built by the web layer from the account's role and
+/// scope; the store only applies it, so a search can never return a record out of scope.
+#[derive(Debug, Clone)]
+pub enum Visibility {
+    /// Everything (command-line tools, tests).
+    All,
+    /// Orgs in these subtrees (materialized paths), their units and members, plus units not yet
+    /// covered whose region code starts with one of `unit_regions` (the 逐一摸底 directory of
+    /// an area federation).
+    Within { subtrees: Vec<String>, unit_regions: Vec<String> },
+}
+
+impl Visibility {
+    fn orgs_cond(&self) -> Option<Cond> {
+        match self {
+            Visibility::All => None,
+            Visibility::Within { subtrees, .. } => Some(
+                subtrees
+                    .iter()
+                    .fold(Cond::any(), |c, p| c.add(crate::orgs::in_subtree(Expr::col((Orgs::Table, Orgs::Path)), p)))
+                    // An empty list must match nothing, not everything.
+                    .add(Expr::cust("1 = 0")),
+            ),
+        }
+    }
+}
+
+fn scoped_orgs(visible: &Visibility) -> sea_query::SelectStatement {
+    let mut q = select_orgs();
+    if let Some(c) = visible.orgs_cond() {
+        q.cond_where(c);
+    }
+    q
+}
+
+fn scoped_units(visible: &Visibility) -> sea_query::SelectStatement {
+    let mut q = select_units();
+    if let (Some(c), Visibility::Within { unit_regions, .. }) = (visible.orgs_cond(), visible) {
+        q.left_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)));
+        let uncovered = unit_regions.iter().fold(Cond::any().add(Expr::cust("1 = 0")), |acc, r| {
+            acc.add(Expr::col((Units::Table, Units::RegionCode)).like(sea_query::LikeExpr::new(format!("{r}%"))))
+        });
+        q.cond_where(Cond::any().add(c).add(Cond::all().add(Expr::col((Units::Table, Units::CoveringOrgId)).is_null()).add(uncovered)));
+    }
+    q
+}
+
+fn scoped_members(visible: &Visibility) -> sea_query::SelectStatement {
+    let mut q = select_members();
+    if let Some(c) = visible.orgs_cond() {
+        q.inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Members::Table, Members::OrgId))).cond_where(c);
+    }
+    q
+}
+
 impl SearchScope {
     pub const ALL: SearchScope = SearchScope { orgs: true, units: true, members: true };
     pub const ORGS: SearchScope = SearchScope { orgs: true, units: false, members: false };
@@ -55,21 +110,21 @@ fn lower_col<T: sea_query::IntoColumnRef>(col: T) -> Expr {
 }
 
 impl Store {
-    pub async fn search(&self, query: &str, scope: SearchScope, limit: u64) -> Result<SearchResults> {
+    pub async fn search(&self, query: &str, scope: SearchScope, visible: &Visibility, limit: u64) -> Result<SearchResults> {
         let q = normalize_query(query);
         let mut out = SearchResults::default();
         if q.is_empty() {
             return Ok(out);
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
 
         // An exact code wins outright: people paste codes from licences and ID cards.
         if let Ok(uscc) = Uscc::parse(&q) {
             if scope.orgs {
-                out.orgs = tx.all(&select_orgs().and_where(Expr::col((Orgs::Table, Orgs::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+                out.orgs = tx.all(&scoped_orgs(visible).and_where(Expr::col((Orgs::Table, Orgs::Uscc)).eq(uscc.as_str())).to_owned()).await?;
             }
             if scope.units {
-                out.units = tx.all(&select_units().and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+                out.units = tx.all(&scoped_units(visible).and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str())).to_owned()).await?;
             }
             if !out.is_empty() {
                 return Ok(out);
@@ -78,7 +133,7 @@ impl Store {
         if let Ok(id) = IdNumber::parse(&q) {
             if scope.members {
                 out.members = tx
-                    .all(&select_members().and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id.as_str())).to_owned())
+                    .all(&scoped_members(visible).and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id.as_str())).to_owned())
                     .await?;
             }
             return Ok(out);
@@ -91,7 +146,7 @@ impl Store {
 
         if scope.orgs {
             let cond = name_cond(Orgs::Name, Orgs::NameInitials, Orgs::NamePinyin, Orgs::Uscc, &contains, &prefix, ascii, Orgs::Table);
-            let q = select_orgs()
+            let q = scoped_orgs(visible)
                 .cond_where(cond)
                 .order_by_expr(Expr::cust("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END"), Order::Asc)
                 .order_by_expr(rank(Orgs::Table, Orgs::Name, Orgs::NameInitials, &q, &prefix), Order::Asc)
@@ -103,7 +158,7 @@ impl Store {
         }
         if scope.units {
             let cond = name_cond(Units::Name, Units::NameInitials, Units::NamePinyin, Units::Uscc, &contains, &prefix, ascii, Units::Table);
-            let q = select_units()
+            let q = scoped_units(visible)
                 .cond_where(cond)
                 .order_by_expr(rank(Units::Table, Units::Name, Units::NameInitials, &q, &prefix), Order::Asc)
                 .order_by((Units::Table, Units::NamePinyin), Order::Asc)
@@ -120,7 +175,7 @@ impl Store {
                     .add(like(Expr::col((Members::Table, Members::NameInitials)), prefix.clone()))
                     .add(like(Expr::col((Members::Table, Members::NamePinyin)), prefix.clone()));
             }
-            let q = select_members()
+            let q = scoped_members(visible)
                 .cond_where(cond)
                 .order_by_expr(rank(Members::Table, Members::Name, Members::NameInitials, &q, &prefix), Order::Asc)
                 .order_by((Members::Table, Members::NamePinyin), Order::Asc)

@@ -6,7 +6,7 @@ use gonghui_domain::{IndustryCode, OrgKind, Ownership, RegionCode, Uscc, check_h
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::orgs::{Org, in_subtree, load_active};
 use crate::schema::{Orgs, UnitCoverages, Units};
@@ -68,6 +68,7 @@ pub struct Coverage {
     pub id: i64,
     pub org_id: i64,
     pub org_name: String,
+    pub org_path: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
 }
@@ -172,7 +173,7 @@ impl Store {
             cover_in(&mut tx, id, &org, today(), false).await?;
         }
         let unit = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "unit.create", "unit", Some(id), None, Some(&unit)).await?;
+        audit::record::<(), _>(&mut tx, actor, "unit.create", Target::new("unit", Some(id), unit.covering_org_id), None, Some(&unit)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -206,7 +207,7 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "unit.update", "unit", Some(id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "unit.update", Target::new("unit", Some(id), after.covering_org_id), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
@@ -217,7 +218,7 @@ impl Store {
         let org = load_active(&mut tx, org_id, "covering_org_id").await?;
         cover_in(&mut tx, unit_id, &org, date.unwrap_or_else(today), true).await?;
         let after = load(&mut tx, unit_id).await?;
-        audit::record(&mut tx, actor, "unit.cover", "unit", Some(unit_id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "unit.cover", Target::new("unit", Some(unit_id), after.covering_org_id), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
@@ -230,18 +231,18 @@ impl Store {
         }
         end_coverage(&mut tx, unit_id, date.unwrap_or_else(today)).await?;
         let after = load(&mut tx, unit_id).await?;
-        audit::record(&mut tx, actor, "unit.uncover", "unit", Some(unit_id), Some(&before), Some(&after)).await?;
+        audit::record(&mut tx, actor, "unit.uncover", Target::new("unit", Some(unit_id), before.covering_org_id), Some(&before), Some(&after)).await?;
         tx.commit().await
     }
 
     pub async fn unit(&self, id: i64) -> Result<Unit> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         load(&mut tx, id).await
     }
 
     /// Units covered by one grassroots union.
     pub async fn units_of(&self, org_id: i64, offset: u64, limit: u64) -> Result<Vec<Unit>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.all(
             &select_units()
                 .and_where(Expr::col((Units::Table, Units::CoveringOrgId)).eq(org_id))
@@ -257,7 +258,7 @@ impl Store {
     pub async fn uncovered_units_in(&self, org: &Org, offset: u64, limit: u64) -> Result<Vec<Unit>> {
         let Some(region) = &org.region_code else { return Ok(vec![]) };
         let prefix = region.trim_end_matches("00").to_owned();
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.all(
             &select_units()
                 .and_where(Expr::col((Units::Table, Units::CoveringOrgId)).is_null())
@@ -271,7 +272,7 @@ impl Store {
     }
 
     pub async fn unit_coverages(&self, unit_id: i64) -> Result<Vec<Coverage>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.all(
             &Query::select()
                 .columns([
@@ -281,6 +282,7 @@ impl Store {
                     (UnitCoverages::Table, UnitCoverages::ValidTo),
                 ])
                 .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "org_name")
+                .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "org_path")
                 .from(UnitCoverages::Table)
                 .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((UnitCoverages::Table, UnitCoverages::OrgId)))
                 .and_where(Expr::col((UnitCoverages::Table, UnitCoverages::UnitId)).eq(unit_id))
@@ -293,7 +295,7 @@ impl Store {
 
     /// Count of units covered within an org's subtree (used by pages and tests).
     pub async fn covered_units_in(&self, org: &Org) -> Result<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.read().await?;
         tx.scalar(
             &Query::select()
                 .expr(Expr::cust("COUNT(*)"))

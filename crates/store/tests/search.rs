@@ -8,7 +8,7 @@ use gonghui_domain::GrassrootsKind;
 use gonghui_store::{SearchResults, SearchScope, Store};
 
 async fn find(store: &Store, q: &str) -> SearchResults {
-    store.search(q, SearchScope::ALL, 20).await.unwrap_or_else(|e| panic!("search {q:?}: {e:?}"))
+    store.search(q, SearchScope::ALL, &gonghui_store::Visibility::All, 20).await.unwrap_or_else(|e| panic!("search {q:?}: {e:?}"))
 }
 
 fn org_names(r: &SearchResults) -> Vec<&str> {
@@ -46,7 +46,7 @@ async fn pinyin_and_name_find_orgs() {
         // Members are found by the start of their name.
         let r = find(store, "张").await;
         assert_eq!(r.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["张伟"], "{eng}");
-        let r = store.search("石首", SearchScope::ORGS, 20).await.unwrap();
+        let r = store.search("石首", SearchScope::ORGS, &gonghui_store::Visibility::All, 20).await.unwrap();
         assert!(!r.orgs.is_empty() && r.units.is_empty() && r.members.is_empty(), "{eng}: the org-only scope");
         assert!(find(store, "   ").await.is_empty(), "{eng}: a blank query finds nothing");
         assert!(find(store, "北京").await.is_empty(), "{eng}: no match");

@@ -36,6 +36,7 @@ impl AppError {
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Forbidden | Error::StaleForm => StatusCode::FORBIDDEN,
             Error::Db(_) | Error::Migrate(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +59,7 @@ pub struct ApiError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    nav: crate::nav::Nav,
     status: u16,
     title: &'static str,
     message: String,
@@ -75,6 +77,8 @@ impl IntoResponse for AppError {
                 Error::Invalid { field, .. } => ("invalid", *field),
                 Error::NotFound(_) => ("not_found", None),
                 Error::Conflict(_) => ("conflict", None),
+                Error::Forbidden => ("forbidden", None),
+                Error::StaleForm => ("csrf", None),
                 _ => ("internal", None),
             };
             let body = ApiError { error: kind, field: field.map(str::to_owned), message, errors: Default::default() };
@@ -83,10 +87,11 @@ impl IntoResponse for AppError {
         let title = match status {
             StatusCode::NOT_FOUND => "没有找到",
             StatusCode::CONFLICT => "无法办理",
+            StatusCode::FORBIDDEN => "没有权限",
             StatusCode::UNPROCESSABLE_ENTITY => "填写有误",
             _ => "系统出错",
         };
-        let page = ErrorPage { status: status.as_u16(), title, message: message.clone() };
+        let page = ErrorPage { nav: crate::nav::Nav::anonymous(), status: status.as_u16(), title, message: message.clone() };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, message).into_response(),

@@ -5,7 +5,7 @@ use gonghui_domain::{
     AreaKind, Education, GrassrootsKind, IdNumber, IndustryCode, JoinMethod, NewEmploymentGroup, OrgKind, Ownership,
     Phone, RegionCode, Uscc,
 };
-use gonghui_store::{MemberInput, OrgInput, SearchScope, Store, UnitInput};
+use gonghui_store::{MemberInput, OrgInput, SearchScope, Store, UnitInput, Visibility};
 
 use crate::forms::FormState;
 
@@ -97,7 +97,13 @@ pub fn member_input(f: &mut FormState) -> Option<MemberInput> {
 
 /// Resolve what a picker field holds: "名称 #123" from a suggestion, a bare id, an exact
 /// name, or a USCC. Records a Chinese error on the field when it cannot tell which org.
-pub async fn org_ref(store: &Store, f: &mut FormState, field: &str, label: &str) -> Result<Option<i64>, gonghui_store::Error> {
+pub async fn org_ref(
+    store: &Store,
+    f: &mut FormState,
+    field: &str,
+    label: &str,
+    visible: &Visibility,
+) -> Result<Option<i64>, gonghui_store::Error> {
     let Some(raw) = f.text(field) else {
         f.error(field, format!("请选择{label}"));
         return Ok(None);
@@ -105,7 +111,7 @@ pub async fn org_ref(store: &Store, f: &mut FormState, field: &str, label: &str)
     if let Some(id) = raw.rsplit_once('#').and_then(|(_, d)| d.trim().parse::<i64>().ok()).or_else(|| raw.parse().ok()) {
         return Ok(Some(id));
     }
-    let found = store.search(&raw, SearchScope::ORGS, 5).await?;
+    let found = store.search(&raw, SearchScope::ORGS, visible, 5).await?;
     let exact: Vec<_> = found.orgs.iter().filter(|o| o.name == raw || o.uscc.as_deref() == Some(raw.as_str())).collect();
     match (exact.as_slice(), found.orgs.as_slice()) {
         ([one], _) => Ok(Some(one.id)),

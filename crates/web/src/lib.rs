@@ -3,38 +3,35 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 mod error;
+mod export;
 mod forms;
 mod inputs;
+mod nav;
 pub mod pages;
+pub mod security;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
 use gonghui_store::Store;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::{AppError, AppResult};
+pub use security::SecurityConfig;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    started: std::time::Instant,
+    pub security: Arc<SecurityConfig>,
+    pub(crate) limiter: Arc<security::LoginLimiter>,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> AppState {
-        AppState { store, inner: Arc::new(Inner { started: std::time::Instant::now() }) }
-    }
-
-    pub fn uptime(&self) -> std::time::Duration {
-        self.inner.started.elapsed()
+    pub fn new(store: Store, security: SecurityConfig) -> AppState {
+        AppState { store, security: Arc::new(security), limiter: Arc::default() }
     }
 }
 
@@ -47,10 +44,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::docs_router(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
-        .layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            axum::http::HeaderValue::from_static("nosniff"),
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::session_layer))
+        .layer(axum::middleware::from_fn(security::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,6 +1,8 @@
 //! HTML pages, one module per area and one template struct per page.
 
+mod admin;
 mod home;
+mod login;
 mod members;
 pub(crate) mod orgs;
 mod search;
@@ -12,7 +14,6 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use gonghui_store::Actor;
 
 use crate::AppState;
 
@@ -45,29 +46,21 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/status", post(members::set_status))
         .route("/search", get(search::show))
         .route("/search/suggest", get(search::suggest))
-}
-
-/// The person acting. Until accounts exist every request acts as the local operator; the
-/// source address is still recorded.
-pub(crate) fn actor(addr: Option<std::net::SocketAddr>) -> Actor {
-    Actor { name: "operator".into(), ip: addr.map(|a| a.ip().to_string()) }
-}
-
-/// The peer address, when the server was started with connect info (tests call the router
-/// directly and have none).
-pub(crate) struct Peer(Option<std::net::SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-        Ok(Peer(addr))
-    }
-}
-
-pub(crate) fn peer(p: &Peer) -> Option<std::net::SocketAddr> {
-    p.0
+        .route("/members/{id}/reveal", post(members::reveal))
+        .route("/login", get(login::form).post(login::login))
+        .route("/login/totp", get(login::totp_form).post(login::totp))
+        .route("/logout", post(login::logout))
+        .route("/account/password", get(login::password_form).post(login::change_password))
+        .route("/account/totp", get(login::totp_enrol_form).post(login::totp_begin))
+        .route("/account/totp/enable", post(login::totp_enable))
+        .route("/admin/accounts", get(admin::accounts).post(admin::create_account))
+        .route("/admin/accounts/{id}", get(admin::account))
+        .route("/admin/accounts/{id}/password", post(admin::reset_password))
+        .route("/admin/accounts/{id}/disable", post(admin::disable))
+        .route("/admin/accounts/{id}/enable", post(admin::enable))
+        .route("/admin/accounts/{id}/role", post(admin::set_role))
+        .route("/admin/accounts/{id}/assign", post(admin::assign))
+        .route("/admin/audit", get(admin::audit))
 }
 
 /// After a successful write, go to the record's page with a one-line notice.

@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use gonghui_domain::{CommitteeKind, OfficerRole, OrgKind};
 use gonghui_store::{Affiliation, Committee, Link, Member, Officer, OfficerInput, Org, OrgChild, OrgRef, SubtreeTotals, Unit};
 
-use super::{Peer, actor, done, industry_label, notice, peer, region_label};
+use super::{done, industry_label, notice, region_label};
+use crate::auth::Auth;
+use crate::nav::Nav;
 use crate::forms::FormState;
 use crate::inputs::{org_input, org_ref, sub_kind_options};
-use crate::{AppResult, AppState};
+use crate::{AppError, AppResult, AppState};
 
 type Fields = HashMap<String, String>;
 
@@ -23,6 +25,8 @@ const ROSTER_PAGE: u64 = 50;
 #[derive(Template, WebTemplate)]
 #[template(path = "org.html")]
 pub struct OrgPage {
+    nav: Nav,
+    can_write: bool,
     org: Org,
     lineage: Vec<OrgRef>,
     notice: Option<String>,
@@ -61,11 +65,20 @@ struct Embedded {
     link: FormState,
 }
 
-async fn org_page(st: &AppState, id: i64, notice: Option<String>, forms: Embedded) -> AppResult<OrgPage> {
+async fn org_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, forms: Embedded) -> AppResult<OrgPage> {
     let s = &st.store;
     let org = s.org(id).await?;
-    let lineage = s.lineage(&org).await?;
-    let parent = org.parent_id.and_then(|p| lineage.iter().find(|r| r.id == p).cloned());
+    auth.read_org(&org).await?;
+    let full_lineage = s.lineage(&org).await?;
+    let parent = match org.parent_id {
+        Some(p) => {
+            let parent = s.org(p).await?;
+            let (id, name) = auth.show_org(parent.id, &parent.name, &parent.path);
+            Some(OrgRef { id, name })
+        }
+        None => None,
+    };
+    let lineage = auth.crumbs(&org, full_lineage);
     let totals = s.subtree_totals(&org).await?;
     let is_grassroots = org.kind == OrgKind::Grassroots;
     let officers = s.officers(id).await?;
@@ -79,19 +92,35 @@ async fn org_page(st: &AppState, id: i64, notice: Option<String>, forms: Embedde
         .collect();
     let (children, child_count) =
         if is_grassroots { (vec![], 0) } else { (s.children(id, false, 0, 50).await?, s.child_count(id).await?) };
+    // Everything below a visible org is visible, so children need no further filtering.
     let (units, members) = if is_grassroots {
         (s.units_of(id, 0, 100).await?, s.members_of(id, 0, ROSTER_PREVIEW).await?)
     } else {
         (vec![], vec![])
     };
+    let mask_links = |links: Vec<Link>| -> Vec<Link> {
+        links
+            .into_iter()
+            .map(|mut l| {
+                (l.other_id, l.other_name) = auth.show_org(l.other_id, &l.other_name, &l.other_path);
+                l
+            })
+            .collect()
+    };
     let (guided_by, guides) = s.guidance(id).await?;
     let (sectors, sector_members) = s.sector_links(id).await?;
-    let affiliations = s.affiliations(id).await?;
+    let (guided_by, guides, sectors, sector_members) = (mask_links(guided_by), mask_links(guides), mask_links(sectors), mask_links(sector_members));
+    let mut affiliations = s.affiliations(id).await?;
+    for a in &mut affiliations {
+        (a.parent_id, a.parent_name) = auth.show_org(a.parent_id, &a.parent_name, &a.parent_path);
+    }
     let mut officer_form = forms.officer;
     if officer_form.values.is_empty() {
         officer_form.set("committee", CommitteeKind::UnionCommittee.code());
     }
     Ok(OrgPage {
+        nav: Nav::of(auth),
+        can_write: auth.writes(&org),
         region_name: region_label(org.region_code.as_deref()),
         industry_name: industry_label(org.industry_code.as_deref()),
         is_sector: org.kind == OrgKind::SectorFederation,
@@ -124,13 +153,14 @@ async fn org_page(st: &AppState, id: i64, notice: Option<String>, forms: Embedde
 }
 
 /// 工会组织页面: profile, totals, officers, children or units and roster, relations, history.
-pub async fn show(State(st): State<AppState>, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<OrgPage> {
-    org_page(&st, id, notice(&q), Embedded::default()).await
+pub async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<OrgPage> {
+    org_page(&st, &auth, id, notice(&q), Embedded::default()).await
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "org_form.html")]
 pub struct OrgFormPage {
+    nav: Nav,
     heading: String,
     parent: Option<OrgRef>,
     form: FormState,
@@ -139,8 +169,8 @@ pub struct OrgFormPage {
     cancel_href: String,
 }
 
-fn org_form_page(heading: String, parent: Option<OrgRef>, form: FormState, cancel_href: String) -> OrgFormPage {
-    OrgFormPage { heading, parent, form, kind_options: OrgKind::options(), sub_kind_options: sub_kind_options(), cancel_href }
+fn org_form_page(auth: &Auth, heading: String, parent: Option<OrgRef>, form: FormState, cancel_href: String) -> OrgFormPage {
+    OrgFormPage { nav: Nav::of(auth), heading, parent, form, kind_options: OrgKind::options(), sub_kind_options: sub_kind_options(), cancel_href }
 }
 
 /// A sensible kind for a new child, so the form starts filled in.
@@ -152,70 +182,60 @@ fn default_child_kind(parent: &Org) -> (OrgKind, Option<&'static str>) {
     }
 }
 
-/// 新建工会组织 (under `?parent=`; without a parent only the city federation can be created).
-pub async fn new_form(State(st): State<AppState>, Query(q): Query<Fields>) -> AppResult<OrgFormPage> {
-    let mut form = FormState::default();
-    let parent = match q.get("parent").and_then(|p| p.parse::<i64>().ok()) {
-        Some(pid) => {
-            let p = st.store.org(pid).await?;
-            let (kind, sub) = default_child_kind(&p);
-            form.set("kind", kind.code());
-            if let Some(s) = sub {
-                form.set("sub_kind", s);
-            }
-            if let Some(r) = &p.region_code {
-                form.set("region_code", r.clone());
-            }
-            Some(OrgRef { id: p.id, name: p.name })
-        }
-        None => {
-            form.set("kind", OrgKind::CityFederation.code());
-            None
-        }
-    };
-    let heading = match &parent {
-        Some(p) => format!("在{}下新建工会组织", p.name),
-        None => "建立市总工会".to_owned(),
-    };
-    let cancel = parent.as_ref().map(|p| format!("/orgs/{}", p.id)).unwrap_or_else(|| "/".into());
-    Ok(org_form_page(heading, parent, form, cancel))
+/// The parent named by `?parent=`, which the account must be allowed to write under.
+async fn writable_parent(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<Org> {
+    let pid = q.get("parent").and_then(|p| p.parse::<i64>().ok()).ok_or(AppError::not_found("上级工会"))?;
+    let parent = st.store.org(pid).await?;
+    auth.write_org(&parent).await?;
+    Ok(parent)
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    p: Peer,
-    Query(q): Query<Fields>,
-    Form(fields): Form<Fields>,
-) -> AppResult<Response> {
+/// 新建工会组织 under `?parent=` (the city federation itself is created by `gonghui init`).
+pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<OrgFormPage> {
+    let p = writable_parent(&st, &auth, &q).await?;
+    let mut form = FormState::default();
+    let (kind, sub) = default_child_kind(&p);
+    form.set("kind", kind.code());
+    if let Some(s) = sub {
+        form.set("sub_kind", s);
+    }
+    if let Some(r) = &p.region_code {
+        form.set("region_code", r.clone());
+    }
+    let heading = format!("在{}下新建工会组织", p.name);
+    let cancel = format!("/orgs/{}", p.id);
+    Ok(org_form_page(&auth, heading, Some(OrgRef { id: p.id, name: p.name }), form, cancel))
+}
+
+pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let p = writable_parent(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
-    let parent_id = q.get("parent").and_then(|p| p.parse::<i64>().ok());
-    let parent = match parent_id {
-        Some(pid) => {
-            let o = st.store.org(pid).await?;
-            Some(OrgRef { id: o.id, name: o.name })
-        }
-        None => None,
-    };
     if let Some(input) = org_input(&mut form) {
-        let who = actor(peer(&p));
-        let result = match parent_id {
-            Some(pid) => st.store.create_org(&who, pid, input, None).await,
-            None => st.store.create_root(&who, input).await,
-        };
-        match result {
+        match st.store.create_org(&auth.actor(), p.id, input, None).await {
             Ok(id) => return Ok(done(&format!("/orgs/{id}"), "created").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    let heading = match &parent {
-        Some(p) => format!("在{}下新建工会组织", p.name),
-        None => "建立市总工会".to_owned(),
-    };
-    let cancel = parent.as_ref().map(|p| format!("/orgs/{}", p.id)).unwrap_or_else(|| "/".into());
-    Ok(unprocessable(org_form_page(heading, parent, form, cancel)))
+    let heading = format!("在{}下新建工会组织", p.name);
+    let cancel = format!("/orgs/{}", p.id);
+    Ok(unprocessable(org_form_page(&auth, heading, Some(OrgRef { id: p.id, name: p.name }), form, cancel)))
 }
 
 /// A page re-shown because of input errors answers 422, so scripts and tests can tell.
+/// Resolve a picker to an org the account may write to (moves, merges, links, coverage and
+/// transfers may only reach orgs inside the account's own scope).
+pub(crate) async fn target_org(st: &AppState, auth: &Auth, form: &mut FormState, field: &str, label: &str) -> AppResult<Option<i64>> {
+    let Some(id) = org_ref(&st.store, form, field, label, &auth.visibility()).await? else { return Ok(None) };
+    match st.store.org(id).await {
+        Ok(org) if auth.writes(&org) => Ok(Some(id)),
+        Ok(_) | Err(gonghui_store::Error::NotFound(_)) => {
+            form.error(field, format!("找不到可选的{label}：只能选择您管理范围内的工会组织"));
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub(crate) fn unprocessable(page: impl IntoResponse) -> Response {
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
@@ -241,35 +261,51 @@ fn org_to_form(o: &Org) -> FormState {
     f
 }
 
-pub async fn edit_form(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<OrgFormPage> {
+pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<OrgFormPage> {
     let org = st.store.org(id).await?;
-    Ok(org_form_page(format!("修改 {}", org.name), Some(OrgRef { id, name: org.name.clone() }), org_to_form(&org), format!("/orgs/{id}")))
+    auth.write_org(&org).await?;
+    Ok(org_form_page(&auth, format!("修改 {}", org.name), Some(OrgRef { id, name: org.name.clone() }), org_to_form(&org), format!("/orgs/{id}")))
 }
 
-pub async fn update(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
     let org = st.store.org(id).await?;
+    auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = org_input(&mut form) {
-        match st.store.update_org(&actor(peer(&p)), id, input).await {
+        match st.store.update_org(&auth.actor(), id, input).await {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "updated").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_form_page(format!("修改 {}", org.name), Some(OrgRef { id, name: org.name }), form, format!("/orgs/{id}"))))
+    Ok(unprocessable(org_form_page(&auth, format!("修改 {}", org.name), Some(OrgRef { id, name: org.name }), form, format!("/orgs/{id}"))))
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "org_move.html")]
 pub struct MovePage {
+    nav: Nav,
     org: Org,
     move_form: FormState,
     merge_form: FormState,
     close_form: FormState,
 }
 
-pub async fn move_form(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<MovePage> {
+/// Moving, merging and closing need write access to the org and to its parent (the scope
+/// root itself cannot be moved away by its own staff).
+async fn movable(st: &AppState, auth: &Auth, id: i64) -> AppResult<Org> {
     let org = st.store.org(id).await?;
-    Ok(MovePage { org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() })
+    auth.write_org(&org).await?;
+    let parent = match org.parent_id {
+        Some(p) => st.store.org(p).await?,
+        None => return Err(AppError::from(gonghui_store::Error::rule("市总工会不能调整隶属关系"))),
+    };
+    auth.write_org(&parent).await?;
+    Ok(org)
+}
+
+pub async fn move_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<MovePage> {
+    let org = movable(&st, &auth, id).await?;
+    Ok(MovePage { nav: Nav::of(&auth), org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() })
 }
 
 /// Which of the three forms on the move page failed.
@@ -279,9 +315,9 @@ enum MoveForm {
     Close,
 }
 
-async fn move_page_with(st: &AppState, id: i64, which: MoveForm, form: FormState) -> AppResult<Response> {
+async fn move_page_with(st: &AppState, auth: &Auth, id: i64, which: MoveForm, form: FormState) -> AppResult<Response> {
     let org = st.store.org(id).await?;
-    let mut page = MovePage { org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() };
+    let mut page = MovePage { nav: Nav::of(auth), org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() };
     match which {
         MoveForm::Move => page.move_form = form,
         MoveForm::Merge => page.merge_form = form,
@@ -290,47 +326,51 @@ async fn move_page_with(st: &AppState, id: i64, which: MoveForm, form: FormState
     Ok(unprocessable(page))
 }
 
-pub async fn move_org(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn move_org(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
-    let parent = org_ref(&st.store, &mut form, "parent_id", "新的上级工会").await?;
+    movable(&st, &auth, id).await?;
+    let parent = target_org(&st, &auth, &mut form, "parent_id", "新的上级工会").await?;
     let date = form.date_opt("date");
     if let (Some(pid), false) = (parent, form.has_errors()) {
-        match st.store.move_org(&actor(peer(&p)), id, pid, date, form.text("reason")).await {
+        match st.store.move_org(&auth.actor(), id, pid, date, form.text("reason")).await {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "moved").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    move_page_with(&st, id, MoveForm::Move, form).await
+    move_page_with(&st, &auth, id, MoveForm::Move, form).await
 }
 
-pub async fn merge(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn merge(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
-    let into = org_ref(&st.store, &mut form, "into", "并入的工会").await?;
+    movable(&st, &auth, id).await?;
+    let into = target_org(&st, &auth, &mut form, "into", "并入的工会").await?;
     let date = form.date_opt("date");
     if let (Some(into), false) = (into, form.has_errors()) {
-        match st.store.merge_org(&actor(peer(&p)), id, into, date).await {
+        match st.store.merge_org(&auth.actor(), id, into, date).await {
             Ok(()) => return Ok(done(&format!("/orgs/{into}"), "merged").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    move_page_with(&st, id, MoveForm::Merge, form).await
+    move_page_with(&st, &auth, id, MoveForm::Merge, form).await
 }
 
-pub async fn close(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn close(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    movable(&st, &auth, id).await?;
     let mut form = FormState::from_values(fields);
     let date = form.date_opt("date");
     if !form.has_errors() {
-        match st.store.close_org(&actor(peer(&p)), id, date).await {
+        match st.store.close_org(&auth.actor(), id, date).await {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "closed").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    move_page_with(&st, id, MoveForm::Close, form).await
+    move_page_with(&st, &auth, id, MoveForm::Close, form).await
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "roster.html")]
 pub struct RosterPage {
+    nav: Nav,
     org: Org,
     members: Vec<Member>,
     total: i64,
@@ -340,17 +380,20 @@ pub struct RosterPage {
 }
 
 /// 会员名册, a page at a time, printable.
-pub async fn roster(State(st): State<AppState>, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<RosterPage> {
+pub async fn roster(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<RosterPage> {
     let org = st.store.org(id).await?;
+    auth.read_org(&org).await?;
     let total = st.store.member_count_of(id).await?;
     let pages = (total as u64).div_ceil(ROSTER_PAGE).max(1);
     let page = q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).clamp(1, pages);
     let offset = (page - 1) * ROSTER_PAGE;
     let members = st.store.members_of(id, offset, ROSTER_PAGE).await?;
-    Ok(RosterPage { org, members, total, page, pages, roster_offset: offset as usize })
+    Ok(RosterPage { nav: Nav::of(&auth), org, members, total, page, pages, roster_offset: offset as usize })
 }
 
-pub async fn add_officer(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let org = st.store.org(id).await?;
+    auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
     let committee = form.parse_req("committee", "委员会", |s| CommitteeKind::from_label(s).ok_or("请选择委员会"));
     let role = form.parse_req("role", "职务", |s| OfficerRole::from_label(s).ok_or("请选择职务"));
@@ -367,52 +410,60 @@ pub async fn add_officer(State(st): State<AppState>, p: Peer, Path(id): Path<i64
             term_end,
             phone: form.text("phone"),
         };
-        match st.store.add_officer(&actor(peer(&p)), id, input).await {
+        match st.store.add_officer(&auth.actor(), id, input).await {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "officer").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, id, None, Embedded { officer: form, ..Default::default() }).await?))
+    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { officer: form, ..Default::default() }).await?))
 }
 
-pub async fn end_officer(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<Response> {
-    st.store.end_officer(&actor(peer(&p)), id, None).await?;
-    let back = q.get("org").and_then(|o| o.parse::<i64>().ok()).map(|o| format!("/orgs/{o}")).unwrap_or_else(|| "/orgs".into());
-    Ok(done(&back, "officer").into_response())
+pub async fn end_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let org_id = st.store.officer_org(id).await?;
+    let org = st.store.org(org_id).await?;
+    auth.write_org(&org).await?;
+    st.store.end_officer(&auth.actor(), id, None).await?;
+    Ok(done(&format!("/orgs/{org_id}"), "officer").into_response())
 }
 
-pub async fn set_committee(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn set_committee(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let org = st.store.org(id).await?;
+    auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
     let kind = form.parse_req("kind", "委员会", |s| CommitteeKind::from_label(s).ok_or("请选择委员会"));
     let date = form.date_opt("established_on");
     if let (Some(kind), false) = (kind, form.has_errors()) {
-        match st.store.set_committee(&actor(peer(&p)), id, kind, date, form.text("note")).await {
+        match st.store.set_committee(&auth.actor(), id, kind, date, form.text("note")).await {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "committee").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, id, None, Embedded { committee: form, ..Default::default() }).await?))
+    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { committee: form, ..Default::default() }).await?))
 }
 
-pub async fn add_guidance(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_guidance(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let org = st.store.org(id).await?;
+    auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    if let Some(guide) = org_ref(&st.store, &mut form, "guide_id", "指导单位").await? {
-        match st.store.add_guidance(&actor(peer(&p)), guide, id, None).await {
+    if let Some(guide) = target_org(&st, &auth, &mut form, "guide_id", "指导单位").await? {
+        match st.store.add_guidance(&auth.actor(), guide, id, None).await {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, id, None, Embedded { link: form, ..Default::default() }).await?))
+    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { link: form, ..Default::default() }).await?))
 }
 
-pub async fn add_sector_member(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_sector_member(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let org = st.store.org(id).await?;
+    auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    if let Some(member) = org_ref(&st.store, &mut form, "member_id", "基层工会").await? {
-        match st.store.add_sector_member(&actor(peer(&p)), id, member, None).await {
+    if let Some(member) = target_org(&st, &auth, &mut form, "member_id", "基层工会").await? {
+        match st.store.add_sector_member(&auth.actor(), id, member, None).await {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, id, None, Embedded { link: form, ..Default::default() }).await?))
+    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { link: form, ..Default::default() }).await?))
 }
 

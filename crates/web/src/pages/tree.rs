@@ -5,7 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use gonghui_store::{Org, OrgChild, OrgRef};
 
-use crate::{AppResult, AppState};
+use crate::auth::Auth;
+use crate::nav::Nav;
+use crate::{AppError, AppResult, AppState};
 
 /// Children shown per request; a township can hold hundreds of unions, so the rest load on demand.
 const PAGE: u64 = 100;
@@ -13,8 +15,9 @@ const PAGE: u64 = 100;
 #[derive(Template, WebTemplate)]
 #[template(path = "tree.html")]
 pub struct TreePage {
+    nav: Nav,
     root: Option<Org>,
-    /// Orgs above the shown root, when the tree is opened at a lower org.
+    /// Orgs above the shown root that the account may open.
     above: Vec<OrgRef>,
     children: Vec<OrgChild>,
     parent_id: i64,
@@ -31,28 +34,35 @@ pub struct TreeChildren {
     remaining: i64,
 }
 
-/// 组织树: the root (or `?open=` any org, with the orgs above it as breadcrumbs) with its first
-/// level open; deeper levels load when expanded.
-pub async fn show(State(st): State<AppState>, Query(q): Query<HashMap<String, String>>) -> AppResult<TreePage> {
+/// 组织树: the account's own scope (or `?open=` any org in it) with its first level open;
+/// deeper levels load when expanded.
+pub async fn show(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> AppResult<TreePage> {
     let root = match q.get("open").and_then(|o| o.parse::<i64>().ok()) {
-        Some(id) => Some(st.store.org(id).await?),
-        None => st.store.root().await?,
+        Some(id) => {
+            let org = st.store.org(id).await?;
+            auth.read_org(&org).await?;
+            Some(org)
+        }
+        None => auth.home_org().cloned(),
     };
+    let nav = Nav::of(&auth);
     let Some(r) = &root else {
-        return Ok(TreePage { root, above: vec![], children: vec![], parent_id: 0, next_offset: None, remaining: 0 });
+        return Err(AppError { error: gonghui_store::Error::Forbidden, json: false });
     };
-    let mut above = st.store.lineage(r).await?;
-    above.retain(|a| a.id != r.id);
+    let above = auth.crumbs(r, st.store.lineage(r).await?);
     let (children, next_offset, remaining) = page_of(&st, r.id, 0).await?;
-    Ok(TreePage { parent_id: r.id, root, above, children, next_offset, remaining })
+    Ok(TreePage { nav, parent_id: r.id, root, above, children, next_offset, remaining })
 }
 
 /// The fragment htmx swaps in when a tree row is expanded (or "显示更多" is pressed).
 pub async fn children(
     State(st): State<AppState>,
+    auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<TreeChildren> {
+    let org = st.store.org(id).await?;
+    auth.read_org(&org).await?;
     let offset = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let (children, next_offset, remaining) = page_of(&st, id, offset).await?;
     Ok(TreeChildren { children, parent_id: id, next_offset, remaining })

@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use gonghui_domain::Ownership;
 use gonghui_store::{Coverage, OrgRef, Unit};
 
-use super::orgs::unprocessable;
-use super::{Peer, actor, done, industry_label, notice, peer, region_label};
+use super::orgs::{target_org, unprocessable};
+use super::{done, industry_label, notice, region_label};
+use crate::auth::Auth;
+use crate::nav::Nav;
 use crate::forms::FormState;
-use crate::inputs::{org_ref, unit_input};
+use crate::inputs::unit_input;
 use crate::{AppResult, AppState};
 
 type Fields = HashMap<String, String>;
@@ -20,6 +22,8 @@ type Fields = HashMap<String, String>;
 #[derive(Template, WebTemplate)]
 #[template(path = "unit.html")]
 pub struct UnitPage {
+    nav: Nav,
+    can_write: bool,
     unit: Unit,
     covering: Option<OrgRef>,
     coverages: Vec<Coverage>,
@@ -29,19 +33,28 @@ pub struct UnitPage {
     cover_form: FormState,
 }
 
-async fn unit_page(st: &AppState, id: i64, notice: Option<String>, cover_form: FormState) -> AppResult<UnitPage> {
+async fn unit_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, cover_form: FormState) -> AppResult<UnitPage> {
     let unit = st.store.unit(id).await?;
+    auth.read_unit(&unit).await?;
     let covering = match unit.covering_org_id {
         Some(o) => {
             let org = st.store.org(o).await?;
-            Some(OrgRef { id: org.id, name: org.name })
+            let (id, name) = auth.show_org(org.id, &org.name, &org.path);
+            Some(OrgRef { id, name })
         }
         None => None,
     };
+    let can_write = auth.write_unit(&unit).await.is_ok();
+    let mut coverages = st.store.unit_coverages(id).await?;
+    for c in &mut coverages {
+        (c.org_id, c.org_name) = auth.show_org(c.org_id, &c.org_name, &c.org_path);
+    }
     Ok(UnitPage {
+        nav: Nav::of(auth),
+        can_write,
         region_name: region_label(Some(&unit.region_code)),
         industry_name: industry_label(unit.industry_code.as_deref()),
-        coverages: st.store.unit_coverages(id).await?,
+        coverages,
         unit,
         covering,
         notice,
@@ -49,13 +62,14 @@ async fn unit_page(st: &AppState, id: i64, notice: Option<String>, cover_form: F
     })
 }
 
-pub async fn show(State(st): State<AppState>, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<UnitPage> {
-    unit_page(&st, id, notice(&q), FormState::default()).await
+pub async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<UnitPage> {
+    unit_page(&st, &auth, id, notice(&q), FormState::default()).await
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "unit_form.html")]
 pub struct UnitFormPage {
+    nav: Nav,
     heading: String,
     org: Option<OrgRef>,
     form: FormState,
@@ -63,14 +77,17 @@ pub struct UnitFormPage {
     cancel_href: String,
 }
 
-fn form_page(heading: String, org: Option<OrgRef>, form: FormState, cancel_href: String) -> UnitFormPage {
-    UnitFormPage { heading, org, form, ownership_options: Ownership::options(), cancel_href }
+fn form_page(auth: &Auth, heading: String, org: Option<OrgRef>, form: FormState, cancel_href: String) -> UnitFormPage {
+    UnitFormPage { nav: Nav::of(auth), heading, org, form, ownership_options: Ownership::options(), cancel_href }
 }
 
-async fn org_of(st: &AppState, q: &Fields) -> AppResult<Option<OrgRef>> {
+/// The grassroots union of `?org=`, which the account must be allowed to write to. Without
+/// one, the unit goes into the directory uncovered (staff of an area federation).
+async fn org_of(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<Option<OrgRef>> {
     match q.get("org").and_then(|o| o.parse::<i64>().ok()) {
         Some(id) => {
             let o = st.store.org(id).await?;
+            auth.write_org(&o).await?;
             Ok(Some(OrgRef { id: o.id, name: o.name }))
         }
         None => Ok(None),
@@ -85,8 +102,8 @@ fn new_heading(org: &Option<OrgRef>) -> String {
 }
 
 /// 登记单位 (`?org=` makes the new unit covered by that grassroots union).
-pub async fn new_form(State(st): State<AppState>, Query(q): Query<Fields>) -> AppResult<UnitFormPage> {
-    let org = org_of(&st, &q).await?;
+pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<UnitFormPage> {
+    let org = org_of(&st, &auth, &q).await?;
     let mut form = FormState::default();
     form.set("ownership", Ownership::Private.code());
     if let Some(o) = &org {
@@ -95,20 +112,20 @@ pub async fn new_form(State(st): State<AppState>, Query(q): Query<Fields>) -> Ap
         }
     }
     let cancel = org.as_ref().map(|o| format!("/orgs/{}", o.id)).unwrap_or_else(|| "/".into());
-    Ok(form_page(new_heading(&org), org, form, cancel))
+    Ok(form_page(&auth, new_heading(&org), org, form, cancel))
 }
 
-pub async fn create(State(st): State<AppState>, p: Peer, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
-    let org = org_of(&st, &q).await?;
+pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let org = org_of(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = unit_input(&mut form) {
-        match st.store.create_unit(&actor(peer(&p)), input, org.as_ref().map(|o| o.id)).await {
+        match st.store.create_unit(&auth.actor(), input, org.as_ref().map(|o| o.id)).await {
             Ok(id) => return Ok(done(&format!("/units/{id}"), "created").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
     let cancel = org.as_ref().map(|o| format!("/orgs/{}", o.id)).unwrap_or_else(|| "/".into());
-    Ok(unprocessable(form_page(new_heading(&org), org, form, cancel)))
+    Ok(unprocessable(form_page(&auth, new_heading(&org), org, form, cancel)))
 }
 
 fn unit_to_form(u: &Unit) -> FormState {
@@ -130,38 +147,44 @@ fn unit_to_form(u: &Unit) -> FormState {
     f
 }
 
-pub async fn edit_form(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<UnitFormPage> {
+pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<UnitFormPage> {
     let unit = st.store.unit(id).await?;
-    Ok(form_page(format!("修改 {}", unit.name), None, unit_to_form(&unit), format!("/units/{id}")))
+    auth.write_unit(&unit).await?;
+    Ok(form_page(&auth, format!("修改 {}", unit.name), None, unit_to_form(&unit), format!("/units/{id}")))
 }
 
-pub async fn update(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
     let unit = st.store.unit(id).await?;
+    auth.write_unit(&unit).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = unit_input(&mut form) {
-        match st.store.update_unit(&actor(peer(&p)), id, input).await {
+        match st.store.update_unit(&auth.actor(), id, input).await {
             Ok(()) => return Ok(done(&format!("/units/{id}"), "updated").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(form_page(format!("修改 {}", unit.name), None, form, format!("/units/{id}"))))
+    Ok(unprocessable(form_page(&auth, format!("修改 {}", unit.name), None, form, format!("/units/{id}"))))
 }
 
 /// 登记覆盖: a grassroots union (its own or a joint one) covers the unit from a date.
-pub async fn cover(State(st): State<AppState>, p: Peer, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn cover(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+    let unit = st.store.unit(id).await?;
+    auth.write_unit(&unit).await?;
     let mut form = FormState::from_values(fields);
-    let org = org_ref(&st.store, &mut form, "covering_org_id", "基层工会").await?;
+    let org = target_org(&st, &auth, &mut form, "covering_org_id", "基层工会").await?;
     let date = form.date_opt("date");
     if let (Some(org), false) = (org, form.has_errors()) {
-        match st.store.cover_unit(&actor(peer(&p)), id, org, date).await {
+        match st.store.cover_unit(&auth.actor(), id, org, date).await {
             Ok(()) => return Ok(done(&format!("/units/{id}"), "covered").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(unit_page(&st, id, None, form).await?))
+    Ok(unprocessable(unit_page(&st, &auth, id, None, form).await?))
 }
 
-pub async fn uncover(State(st): State<AppState>, p: Peer, Path(id): Path<i64>) -> AppResult<Response> {
-    st.store.uncover_unit(&actor(peer(&p)), id, None).await?;
+pub async fn uncover(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let unit = st.store.unit(id).await?;
+    auth.write_unit(&unit).await?;
+    st.store.uncover_unit(&auth.actor(), id, None).await?;
     Ok(done(&format!("/units/{id}"), "uncovered").into_response())
 }

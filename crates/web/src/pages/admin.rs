@@ -1,0 +1,294 @@
+//! 账号管理 (system and security administrators) and 审计日志 (audit administrator).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use gonghui_domain::Role;
+use gonghui_store::{Account, AccountListItem, AuditEntry, AuditFilter, Error, NewAccount, Org, Target};
+
+use super::orgs::unprocessable;
+use crate::auth::{Auth, Capability};
+use crate::forms::FormState;
+use crate::inputs::org_ref;
+use crate::nav::Nav;
+use crate::{AppError, AppResult, AppState};
+
+type Fields = HashMap<String, String>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts.html")]
+pub struct AccountsPage {
+    nav: Nav,
+    notice: Option<String>,
+    accounts: Vec<AccountListItem>,
+    form: FormState,
+    role_options: Vec<(&'static str, &'static str)>,
+}
+
+fn grantable(auth: &Auth) -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().filter(|r| auth.role().may_grant(**r)).map(|r| (r.code(), r.label())).collect()
+}
+
+async fn accounts_page(st: &AppState, auth: &Auth, notice: Option<String>, form: FormState) -> AppResult<AccountsPage> {
+    Ok(AccountsPage {
+        nav: Nav::of(auth),
+        notice,
+        accounts: st.store.accounts_within(&auth.scope.path).await?,
+        form,
+        role_options: grantable(auth),
+    })
+}
+
+pub async fn accounts(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<AccountsPage> {
+    auth.require(Capability::ManageAccounts).await?;
+    let notice = q.get("done").map(|_| "已保存。".to_owned());
+    accounts_page(&st, &auth, notice, FormState::default()).await
+}
+
+/// The scope org chosen in a picker, which must lie in the administrator's own subtree.
+async fn scope_in_reach(st: &AppState, auth: &Auth, form: &mut FormState, field: &str) -> AppResult<Option<Org>> {
+    let Some(id) = org_ref(&st.store, form, field, "所属范围", &auth.picker_visibility()).await? else { return Ok(None) };
+    let org = match st.store.org(id).await {
+        Ok(o) => o,
+        Err(Error::NotFound(_)) => {
+            form.error(field, "找不到所选的工会组织");
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !org.path.starts_with(&auth.scope.path) {
+        form.error(field, "只能在您自己的管理范围内建立或调整账号");
+        return Ok(None);
+    }
+    Ok(Some(org))
+}
+
+pub async fn create_account(State(st): State<AppState>, auth: Auth, Form(f): Form<Fields>) -> AppResult<Response> {
+    auth.require(Capability::ManageAccounts).await?;
+    let mut form = FormState::from_values(f);
+    let role = form.parse_req("role", "角色", |s| Role::from_label(s).ok_or("请选择角色"));
+    if let Some(r) = role {
+        if !auth.role().may_grant(r) {
+            form.error("role", format!("{}不能授予“{}”角色", auth.role().label(), r.label()));
+        }
+    }
+    let scope = scope_in_reach(&st, &auth, &mut form, "scope_org_id").await?;
+    let username = form.required("username", "用户名");
+    let display = form.required("display_name", "姓名");
+    let password = form.required("password", "初始密码");
+    if let (Some(role), Some(scope), Some(username), Some(display_name), Some(password), false) =
+        (role, scope, username, display, password, form.has_errors())
+    {
+        let input = NewAccount { username, display_name, role, scope_org_id: scope.id, password, must_change_password: true };
+        match st.store.create_account(&auth.actor(), input).await {
+            Ok(id) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=created")).into_response()),
+            Err(e) => form.absorb(e)?,
+        }
+    }
+    form.values.remove("password");
+    Ok(unprocessable(accounts_page(&st, &auth, None, form).await?))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    nav: Nav,
+    notice: Option<String>,
+    account: Account,
+    scope_name: String,
+    assigned: Vec<Org>,
+    can_manage: bool,
+    can_roles: bool,
+    password_form: FormState,
+    role_form: FormState,
+    assign_form: FormState,
+    role_options: Vec<(&'static str, &'static str)>,
+}
+
+/// The account, if it lies in the administrator's subtree (otherwise a denial, audited).
+async fn account_in_reach(st: &AppState, auth: &Auth, id: i64) -> AppResult<(Account, Org)> {
+    let account = st.store.account(id).await?;
+    let scope = st.store.org(account.scope_org_id).await?;
+    if !scope.path.starts_with(&auth.scope.path) {
+        st.store
+            .audit_event(&auth.actor(), "denied.account", Target::new("account", Some(id), Some(scope.id)), false, None::<&()>)
+            .await?;
+        return Err(AppError { error: Error::Forbidden, json: false });
+    }
+    Ok((account, scope))
+}
+
+#[derive(Default)]
+struct AccountForms {
+    password: FormState,
+    role: FormState,
+    assign: FormState,
+}
+
+async fn account_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, forms: AccountForms) -> AppResult<AccountPage> {
+    let (account, scope) = account_in_reach(st, auth, id).await?;
+    let assigned = if account.role == Role::Assessor { st.store.assessor_orgs(id).await? } else { vec![] };
+    let own = account.id == auth.account.id;
+    let mut role_form = forms.role;
+    if role_form.values.is_empty() {
+        role_form.set("role", account.role.code());
+        role_form.set("scope_org_id", format!("{} #{}", scope.name, scope.id));
+    }
+    Ok(AccountPage {
+        nav: Nav::of(auth),
+        notice,
+        // Administrators manage others; their own password is changed on 修改密码.
+        can_manage: !own && auth.role() == Role::SystemAdmin && (!account.role.is_admin() || auth.role().may_grant(account.role)),
+        can_roles: !own && auth.role() == Role::SecurityAdmin,
+        scope_name: scope.name,
+        account,
+        assigned,
+        password_form: forms.password,
+        role_form,
+        assign_form: forms.assign,
+        role_options: grantable(auth),
+    })
+}
+
+pub async fn account(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<AccountPage> {
+    auth.require(Capability::ManageAccounts).await?;
+    let notice = q.get("done").map(|_| "已保存。".to_owned());
+    account_page(&st, &auth, id, notice, AccountForms::default()).await
+}
+
+pub async fn reset_password(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+    auth.require(Capability::ManageAccounts).await?;
+    let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
+    if !page.can_manage {
+        return Err(AppError { error: Error::Forbidden, json: false });
+    }
+    let mut form = FormState::from_values(f);
+    if let Some(pw) = form.required("password", "临时密码") {
+        match st.store.reset_password(&auth.actor(), id, &pw).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+            Err(e) => form.absorb(e)?,
+        }
+    }
+    form.values.clear();
+    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { password: form, ..Default::default() }).await?))
+}
+
+async fn set_disabled(st: &AppState, auth: &Auth, id: i64, disabled: bool) -> AppResult<Response> {
+    auth.require(Capability::ManageAccounts).await?;
+    let page = account_page(st, auth, id, None, AccountForms::default()).await?;
+    if !page.can_manage {
+        return Err(AppError { error: Error::Forbidden, json: false });
+    }
+    st.store.set_account_disabled(&auth.actor(), id, disabled).await?;
+    Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response())
+}
+
+pub async fn disable(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    set_disabled(&st, &auth, id, true).await
+}
+
+pub async fn enable(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    set_disabled(&st, &auth, id, false).await
+}
+
+pub async fn set_role(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+    auth.require(Capability::ManageRoles).await?;
+    let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
+    if !page.can_roles {
+        return Err(AppError { error: Error::Forbidden, json: false });
+    }
+    let mut form = FormState::from_values(f);
+    let role = form.parse_req("role", "角色", |s| Role::from_label(s).ok_or("请选择角色"));
+    let scope = scope_in_reach(&st, &auth, &mut form, "scope_org_id").await?;
+    if let (Some(role), Some(scope), false) = (role, scope, form.has_errors()) {
+        match st.store.set_account_role(&auth.actor(), id, role, scope.id).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+            Err(e) => form.absorb(e)?,
+        }
+    }
+    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { role: form, ..Default::default() }).await?))
+}
+
+pub async fn assign(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+    auth.require(Capability::ManageRoles).await?;
+    account_in_reach(&st, &auth, id).await?;
+    let mut form = FormState::from_values(f);
+    if let Some(org) = scope_in_reach(&st, &auth, &mut form, "org_id").await? {
+        match st.store.assign_to_assessor(&auth.actor(), id, org.id).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+            Err(e) => form.absorb(e)?,
+        }
+    }
+    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { assign: form, ..Default::default() }).await?))
+}
+
+// ---- audit trail ----
+
+const AUDIT_PAGE: u64 = 100;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    nav: Nav,
+    form: FormState,
+    entries: Vec<AuditEntry>,
+    page: u64,
+    more: bool,
+    query: Vec<(String, String)>,
+}
+
+impl AuditPage {
+    fn page_href(&self, page: u64) -> String {
+        let mut q = self.query.clone();
+        q.retain(|(k, _)| k != "page" && k != "export");
+        q.push(("page".into(), page.to_string()));
+        format!("/admin/audit?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    }
+}
+
+async fn audit_filter(st: &AppState, auth: &Auth, form: &mut FormState) -> AppResult<AuditFilter> {
+    let org_path = match form.text("org") {
+        Some(_) => scope_in_reach(st, auth, form, "org").await?.map(|o| o.path),
+        // An auditor below the root sees only entries about their own subtree.
+        None => (auth.scope.parent_id.is_some()).then(|| auth.scope.path.clone()),
+    };
+    Ok(AuditFilter {
+        from: form.date_opt("from"),
+        to: form.date_opt("to"),
+        actor: form.text("actor").map(|a| a.to_lowercase()),
+        org_path,
+        action: form.text("action"),
+        failures_only: form.checked("failures"),
+    })
+}
+
+/// 审计日志: filter, page, and export to Excel (the export itself is audited).
+pub async fn audit(State(st): State<AppState>, auth: Auth, Query(q): Query<Vec<(String, String)>>) -> AppResult<Response> {
+    auth.require(Capability::ReadAudit).await?;
+    let mut form = FormState::from_values(q.iter().cloned().collect());
+    let filter = audit_filter(&st, &auth, &mut form).await?;
+    if form.v("export") == "xlsx" && !form.has_errors() {
+        let entries = st.store.audit_entries(&filter, 0, 100_000).await?;
+        let detail = serde_json::json!({ "rows": entries.len() });
+        st.store.audit_event(&auth.actor(), "audit.export", Target::new("audit", None, Some(auth.scope.id)), true, Some(&detail)).await?;
+        let bytes = crate::export::audit_xlsx(&entries).map_err(|e| AppError::from(Error::Io(e)))?;
+        let name = format!("attachment; filename=\"audit-{}.xlsx\"", chrono::Local::now().format("%Y%m%d-%H%M"));
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+                (header::CONTENT_DISPOSITION, name),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let page = form.v("page").parse::<u64>().unwrap_or(1).max(1);
+    let mut entries = if form.has_errors() { vec![] } else { st.store.audit_entries(&filter, (page - 1) * AUDIT_PAGE, AUDIT_PAGE + 1).await? };
+    let more = entries.len() as u64 > AUDIT_PAGE;
+    entries.truncate(AUDIT_PAGE as usize);
+    Ok(AuditPage { nav: Nav::of(&auth), form, entries, page, more, query: q }.into_response())
+}
