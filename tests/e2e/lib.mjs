@@ -293,3 +293,16 @@ export async function expectFieldError(page, name, expected, { timeout } = {}) {
     message: () => Promise.resolve(`expected an error matching ${expected} beside field "${name}"; text near it: ${short(JSON.stringify([...new Set(texts)]), 600)}`),
   });
 }
+
+/** The demo accounts' password (see `gonghui demo`). */
+export const DEMO_PASSWORD = 'Gonghui@2026';
+
+/** Sign in through the login page as a demo account; the page ends on the home page. */
+export async function loginAs(page, username, password = DEMO_PASSWORD) {
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('button[type="submit"]')]);
+  const url = new URL(page.url());
+  assert(url.pathname !== '/login', `login as ${username} failed: still on ${page.url()}`);
+}

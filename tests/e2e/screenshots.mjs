@@ -2,21 +2,23 @@
 // against a demo server after a page changes, look at the PNGs, commit them.
 //
 //   scripts/screenshots            # starts a small demo server, writes docs/guide/images/*.png
-import { launch, BASE_URL } from './lib.mjs';
+import { launch, BASE_URL, loginAs } from './lib.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'guide', 'images');
 
-async function api(p) {
-  const r = await fetch(BASE_URL + p);
-  if (!r.ok) throw new Error(`${p}: ${r.status}`);
-  return r.json();
-}
-
 const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL });
 const page = await ctx.newPage();
+// API calls share the page's session cookie.
+async function api(p) {
+  const r = await page.request.get(p);
+  if (!r.ok()) throw new Error(`${p}: ${r.status()}`);
+  return r.json();
+}
+await shot('login', '/login');
+await loginAs(page, 'city');
 async function shot(name, url, { full = false, before } = {}) {
   if (url) await page.goto(url);
   if (before) await before();
@@ -57,8 +59,18 @@ await shot('member-transfer', `/members/${members[0].id}/transfer`, {
     await page.waitForSelector('#s-to_org button');
   },
 });
+// Administrators and a chair see their own pages.
+await loginAs(page, 'admin');
+await shot('accounts', '/admin/accounts');
+await loginAs(page, 'auditor');
+await shot('audit', '/admin/audit');
+await loginAs(page, 'chair');
+await shot('chair-home', '/');
+await loginAs(page, 'city');
+
 const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', baseURL: BASE_URL, deviceScaleFactor: 1 });
 const pp = await phone.newPage();
+await loginAs(pp, 'city');
 await pp.goto(`/orgs/${grassroots.id}`);
 await pp.screenshot({ path: path.join(OUT, 'phone-org.png') });
 console.log('✓ phone-org.png');

@@ -1,7 +1,7 @@
 // Smoke tests of the demo server's pages (`gonghui demo --scale small`), as a clerk would use them.
 import {
   test, open, assert, expectText, expectTitle, expectUrl, expectVisible, expectValue,
-  expectFieldError, setField,
+  expectFieldError, setField, loginAs,
 } from './lib.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -55,6 +55,7 @@ async function searchOrgHref(page, query, name) {
 }
 
 test('首页：标题含平台名称，有组织树入口', async ({ page }) => {
+  await loginAs(page, 'city');
   await open(page, '/');
   await expectTitle(page, SEL.appTitle);
   const link = page.locator(SEL.orgsLink, { hasText: SEL.orgsLinkText });
@@ -62,6 +63,7 @@ test('首页：标题含平台名称，有组织树入口', async ({ page }) => 
 });
 
 test('组织树：根节点展开显示县级工会，点开县级工会按需加载下级', async ({ page }) => {
+  await loginAs(page, 'city');
   await open(page, SEL.orgsPath);
   await expectText(page, SEL.rootOrg);
   // The root is rendered open: its children are on the page without any request.
@@ -86,6 +88,7 @@ test('组织树：根节点展开显示县级工会，点开县级工会按需�
 });
 
 test('登记会员：表单保存后会员名册人数加一，已在籍的身份证号不能再次入会', async ({ page }) => {
+  await loginAs(page, 'city');
   let orgId;
   for (const q of SEL.grassrootsQueries) {
     await open(page, SEL.searchPath(q));
@@ -116,6 +119,7 @@ test('登记会员：表单保存后会员名册人数加一，已在籍的身�
 });
 
 test('搜索：拼音首字母找到组织并打开', async ({ page }) => {
+  await loginAs(page, 'city');
   await open(page, SEL.searchPath(SEL.childOrgPinyin));
   const hit = page.locator(SEL.orgLink, { hasText: SEL.childOrg }).first();
   await expectVisible(hit);
@@ -125,8 +129,10 @@ test('搜索：拼音首字母找到组织并打开', async ({ page }) => {
 });
 
 test('手机宽度：组织页面没有横向滚动', async ({ page, newPage }) => {
+  await loginAs(page, 'city');
   const href = await searchOrgHref(page, SEL.childOrgPinyin, SEL.childOrg);
   const phone = await newPage({ viewport: SEL.phoneViewport, isMobile: true, hasTouch: true });
+  await loginAs(phone, 'city');
   await phone.goto(href, { waitUntil: 'load' });
   await expectText(phone.locator(SEL.orgHeading), SEL.childOrg);
   const { scrollWidth, wide } = await phone.evaluate((limit) => {
@@ -144,6 +150,7 @@ test('手机宽度：组织页面没有横向滚动', async ({ page, newPage }) 
 });
 
 test('新建单位：统一社会信用代码校验码错误，提示在字段旁并保留输入', async ({ page }) => {
+  await loginAs(page, 'city');
   // Any grassroots union will do.
   let orgId;
   for (const q of SEL.grassrootsQueries) {
@@ -176,4 +183,29 @@ test('新建单位：统一社会信用代码校验码错误，提示在字段�
 
   await expectFieldError(page, 'uscc', SEL.usccError);
   await expectValue(page.locator('[name="uscc"]'), SEL.badUscc);
+});
+
+test('基层工会主席：只看到本单位工会，看不到其他组织', async ({ page }) => {
+  await loginAs(page, 'chair');
+  // Home is the chair's own union page: its roster and the button to register members.
+  await expectUrl(page, SEL.orgPageUrl);
+  await expectText(page, '基层工会主席');
+  await expectVisible(page.locator('a.btn.primary', { hasText: '登记会员' }));
+  await expectText(page.locator('h2', { hasText: '会员名册' }), '会员名册');
+  // Search for the county federation finds nothing.
+  await open(page, SEL.searchPath(SEL.childOrgPinyin));
+  assert(!(await page.locator(SEL.orgLink, { hasText: SEL.childOrg }).count()), 'the county is not in the chair\'s search results');
+  // Whatever it does find (units of the chair's own joint union) contains no other union.
+  for (const link of await page.locator(SEL.orgLink).all()) {
+    assert(!SEL.notGrassroots.test(await link.textContent()), 'no upper-level union in a chair\'s search');
+  }
+  // Opening the county's page directly is refused.
+  await loginAs(page, 'city');
+  const href = await searchOrgHref(page, SEL.childOrgPinyin, SEL.childOrg);
+  await loginAs(page, 'chair');
+  const res = await page.goto(href);
+  assert(res.status() === 403, `a chair opening ${href} got HTTP ${res.status()}`);
+  await expectText(page, '没有权限');
+  // The nav offers no account or audit administration.
+  assert(!(await page.locator('a[href="/admin/accounts"]').count()), 'no 账号管理 for a chair');
 });

@@ -90,6 +90,9 @@ struct SecurityArgs {
     /// Mark the session cookie Secure (set when serving behind HTTPS).
     #[arg(long, env = "GONGHUI_SECURE_COOKIE")]
     secure_cookie: bool,
+    /// Behind a reverse proxy: record the client address from X-Forwarded-For.
+    #[arg(long, env = "GONGHUI_TRUST_PROXY")]
+    trust_proxy: bool,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, default_value_t = 30, env = "GONGHUI_IDLE_MINUTES")]
     idle_minutes: i64,
@@ -101,6 +104,7 @@ impl SecurityArgs {
             idle_timeout: chrono::Duration::minutes(self.idle_minutes.clamp(1, 30)),
             require_admin_totp: self.require_admin_totp,
             secure_cookie: self.secure_cookie,
+            trust_forwarded_for: self.trust_proxy,
             ..Default::default()
         }
     }

@@ -32,6 +32,9 @@ pub struct SecurityConfig {
     pub secure_cookie: bool,
     /// Login attempts allowed per address per minute.
     pub login_attempts_per_minute: u32,
+    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a
+    /// reverse proxy that appends it, such as nginx with `proxy_add_x_forwarded_for`).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for SecurityConfig {
@@ -41,6 +44,7 @@ impl Default for SecurityConfig {
             require_admin_totp: false,
             secure_cookie: false,
             login_attempts_per_minute: 10,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -64,7 +68,14 @@ impl LoginLimiter {
     }
 }
 
-pub fn client_ip(req: &Request) -> Option<IpAddr> {
+/// The client's address: the socket peer, or behind a trusted proxy the address it recorded.
+pub fn client_ip(req: &Request, config: &SecurityConfig) -> Option<IpAddr> {
+    if config.trust_forwarded_for {
+        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok()) {
+            return Some(ip);
+        }
+    }
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
@@ -116,7 +127,7 @@ async fn build_auth(st: &AppState, session: SessionRow, ip: Option<IpAddr>) -> g
 
 /// Resolve the session, check CSRF on unsafe methods, then run the handler.
 pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ip = client_ip(&req);
+    let ip = client_ip(&req, &st.security);
     if let Some(token) = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned) {
         match st.store.session(&token, st.security.idle_timeout).await {
             Ok(Some(session)) => match build_auth(&st, session, ip).await {
@@ -133,7 +144,7 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         if !same_origin(&req) {
-            return reject_csrf(&st, csrf_context(&req), "来源不符").await;
+            return reject_csrf(&st, csrf_context(&req, &st.security), "来源不符").await;
         }
         // The login form is posted before there is a session to carry a token.
         let expected = if req.uri().path() == "/login" {
@@ -157,7 +168,7 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
                 None => false,
             };
             if !ok {
-                return reject_csrf(&st, csrf_context(&req), "令牌不符").await;
+                return reject_csrf(&st, csrf_context(&req, &st.security), "令牌不符").await;
             }
         }
     }
@@ -180,10 +191,10 @@ fn same_origin(req: &Request) -> bool {
 }
 
 /// What a CSRF rejection records: who, and which path.
-fn csrf_context(req: &Request) -> (gonghui_store::Actor, String) {
+fn csrf_context(req: &Request, config: &SecurityConfig) -> (gonghui_store::Actor, String) {
     let actor = match req.extensions().get::<(Auth, Gate)>() {
         Some((a, _)) => a.actor(),
-        None => gonghui_store::Actor { name: "anonymous".into(), account_id: None, ip: client_ip(req).map(|i| i.to_string()) },
+        None => gonghui_store::Actor { name: "anonymous".into(), account_id: None, ip: client_ip(req, config).map(|i| i.to_string()) },
     };
     (actor, req.uri().path().to_owned())
 }

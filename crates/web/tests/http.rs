@@ -12,15 +12,53 @@ use tower::ServiceExt;
 struct App {
     router: Router,
     store: Store,
+    /// Cookie header and CSRF token of the signed-in staff account (empty until `sign_in`).
+    cookie: String,
+    csrf: String,
     _dir: tempfile::TempDir,
 }
 
-async fn app() -> App {
+async fn bare_app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_sqlite_dir(dir.path()).await.unwrap();
     store.migrate().await.unwrap();
-    let router = gonghui_web::router(gonghui_web::AppState::new(store.clone()));
-    App { router, store, _dir: dir }
+    let router = gonghui_web::router(gonghui_web::AppState::new(store.clone(), gonghui_web::SecurityConfig::default()));
+    App { router, store, cookie: String::new(), csrf: String::new(), _dir: dir }
+}
+
+/// An app with the fixture and a staff account of the city federation signed in.
+async fn app_with(f: impl AsyncFnOnce(&Store) -> Fixture) -> (App, Fixture) {
+    let mut app = bare_app().await;
+    let fx = f(&app.store).await;
+    app.store
+        .create_account(
+            &Actor::system(),
+            gonghui_store::NewAccount {
+                username: "city".into(),
+                display_name: "市总组织部".into(),
+                role: gonghui_domain::Role::Staff,
+                scope_org_id: fx.root,
+                password: "Gonghui@2026".into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    sign_in(&mut app, "city", "Gonghui@2026").await;
+    (app, fx)
+}
+
+async fn sign_in(app: &mut App, user: &str, password: &str) {
+    let body = serde_urlencoded::to_string([("username", user), ("password", password), ("next", "/")]).unwrap();
+    let req = Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {user}");
+    let cookie = resp.headers().get(header::SET_COOKIE).expect("session cookie").to_str().unwrap();
+    app.cookie = cookie.split(';').next().unwrap().to_owned();
+    let (_, html) = get(app, "/").await;
+    let marker = "\"X-CSRF-Token\": \"";
+    let start = html.find(marker).expect("CSRF token in the page") + marker.len();
+    app.csrf = html[start..start + 64].to_owned();
 }
 
 fn uscc(prefix: &str) -> Uscc {
@@ -111,15 +149,21 @@ async fn fixture(s: &Store) -> Fixture {
 }
 
 async fn get(app: &App, uri: &str) -> (StatusCode, String) {
-    let resp = app.router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let resp = app.router.clone().oneshot(Request::get(uri).header(header::COOKIE, &app.cookie).body(Body::empty()).unwrap()).await.unwrap();
     let status = resp.status();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 async fn post_form(app: &App, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-    let body = serde_urlencoded::to_string(fields).unwrap();
-    let req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+    let mut fields = fields.to_vec();
+    fields.push(("_csrf", &app.csrf));
+    let body = serde_urlencoded::to_string(&fields).unwrap();
+    let req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &app.cookie)
+        .body(Body::from(body))
+        .unwrap();
     let resp = app.router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
@@ -132,6 +176,8 @@ async fn send_json(app: &App, method: &str, uri: &str, json: serde_json::Value) 
         .method(method)
         .uri(uri)
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &app.cookie)
+        .header("x-csrf-token", &app.csrf)
         .body(Body::from(json.to_string()))
         .unwrap();
     let resp = app.router.clone().oneshot(req).await.unwrap();
@@ -141,25 +187,27 @@ async fn send_json(app: &App, method: &str, uri: &str, json: serde_json::Value) 
 }
 
 #[tokio::test]
-async fn empty_deployment_offers_to_create_the_city_federation() {
-    let app = app().await;
-    let (status, html) = get(&app, "/").await;
+async fn without_a_session_pages_go_to_login_and_the_api_answers_401() {
+    let app = bare_app().await;
+    let (status, _) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let resp = app.router.clone().oneshot(Request::get("/orgs/1?x=1").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.headers()[header::LOCATION], "/login?next=/orgs/1%3Fx%3D1");
+    let (status, json) = send_json(&app, "GET", "/api/v1/orgs/1", serde_json::Value::Null).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json["error"], "unauthenticated");
+    let (status, html) = get(&app, "/login").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("工会组织建设管理平台"));
-    assert!(html.contains("建立市总工会"));
-    let (status, _, location) = post_form(&app, "/orgs/new", &[("name", "荆州市总工会"), ("kind", "city_federation"), ("region_code", "421000")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "a created org redirects to its page");
-    let loc = location.unwrap();
-    assert!(loc.starts_with("/orgs/") && loc.contains("done=created"), "{loc}");
-    let (_, html) = get(&app, &loc).await;
-    assert!(html.contains("<h1>荆州市总工会</h1>"));
-    assert!(html.contains("已保存"));
+    assert!(html.contains("登录"));
+    // The public pieces stay public: health check, assets and the API description.
+    for uri in ["/healthz", "/assets/app.css", "/api/openapi.json"] {
+        assert_eq!(get(&app, uri).await.0, StatusCode::OK, "{uri}");
+    }
 }
 
 #[tokio::test]
 async fn every_page_renders_with_its_content() {
-    let app = app().await;
-    let f = fixture(&app.store).await;
+    let (app, f) = app_with(fixture).await;
     let pages = [
         ("/".to_owned(), "石首市总工会"),
         ("/orgs".to_owned(), "荆州市总工会"),
@@ -194,8 +242,7 @@ async fn every_page_renders_with_its_content() {
 
 #[tokio::test]
 async fn personal_data_is_masked_on_pages_and_in_the_api() {
-    let app = app().await;
-    let f = fixture(&app.store).await;
+    let (app, f) = app_with(fixture).await;
     let masked = format!("{}********{}", &f.member_id_number[..6], &f.member_id_number[14..]);
     for uri in [format!("/members/{}", f.member), format!("/orgs/{}/members", f.grassroots), format!("/orgs/{}", f.grassroots), "/search?q=zxy".into()] {
         let (_, html) = get(&app, &uri).await;
@@ -213,8 +260,7 @@ async fn personal_data_is_masked_on_pages_and_in_the_api() {
 
 #[tokio::test]
 async fn a_bad_uscc_on_the_form_is_explained_beside_the_field_and_nothing_is_written() {
-    let app = app().await;
-    let f = fixture(&app.store).await;
+    let (app, f) = app_with(fixture).await;
     let audit_before = gonghui_store::audit::count(&app.store).await.unwrap();
     let (status, html, _) = post_form(
         &app,
@@ -247,8 +293,7 @@ async fn a_bad_uscc_on_the_form_is_explained_beside_the_field_and_nothing_is_wri
 
 #[tokio::test]
 async fn the_api_refuses_bad_codes_with_json_naming_the_field() {
-    let app = app().await;
-    let f = fixture(&app.store).await;
+    let (app, f) = app_with(fixture).await;
     let audit_before = gonghui_store::audit::count(&app.store).await.unwrap();
     let (status, json) = send_json(
         &app,
@@ -312,8 +357,7 @@ async fn the_api_refuses_bad_codes_with_json_naming_the_field() {
 
 #[tokio::test]
 async fn moving_an_org_through_the_page_keeps_history() {
-    let app = app().await;
-    let f = fixture(&app.store).await;
+    let (app, f) = app_with(fixture).await;
     let a = Actor::system();
     let other = app.store.create_org(&a, f.root, org(OrgKind::CountyFederation, None, "江陵县总工会", "421024"), None).await.unwrap();
     // A cycle is refused beside the field.
@@ -329,7 +373,7 @@ async fn moving_an_org_through_the_page_keeps_history() {
 
 #[tokio::test]
 async fn openapi_document_lists_the_api_and_swagger_ui_is_served() {
-    let app = app().await;
+    let app = bare_app().await;
     let (status, body) = get(&app, "/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();

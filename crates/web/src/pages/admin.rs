@@ -241,6 +241,76 @@ pub struct AuditPage {
     query: Vec<(String, String)>,
 }
 
+/// Chinese names of audit actions and object kinds, for the viewer and the export.
+pub fn action_label(action: &str) -> String {
+    let known = [
+        ("login.success", "登录成功"),
+        ("login.failure", "登录失败"),
+        ("login.locked", "登录失败并锁定账号"),
+        ("login.rate_limited", "登录过于频繁被拒绝"),
+        ("login.totp", "两步验证通过"),
+        ("login.totp_failure", "两步验证失败"),
+        ("logout", "退出"),
+        ("denied.read", "越权查看被拒绝"),
+        ("denied.write", "越权修改被拒绝"),
+        ("denied.csrf", "来源不明的提交被拒绝"),
+        ("denied.account", "越权管理账号被拒绝"),
+        ("audit.export", "导出审计日志"),
+        ("member.reveal", "查看会员完整信息"),
+        ("member.join", "登记会员"),
+        ("member.update", "修改会员"),
+        ("member.transfer", "会籍转接"),
+        ("member.status", "变更会籍状态"),
+        ("org.create", "新建工会组织"),
+        ("org.update", "修改工会组织"),
+        ("org.move", "调整隶属关系"),
+        ("org.close", "撤销工会组织"),
+        ("org.merge", "合并工会组织"),
+        ("unit.create", "登记单位"),
+        ("unit.update", "修改单位"),
+        ("unit.cover", "登记覆盖"),
+        ("unit.uncover", "解除覆盖"),
+        ("officer.add", "登记任职"),
+        ("officer.end", "离任"),
+        ("committee.set", "登记委员会"),
+        ("guidance.add", "登记业务指导"),
+        ("guidance.end", "结束业务指导"),
+        ("sector.join", "加入行业工会联合会"),
+        ("sector.leave", "退出行业工会联合会"),
+        ("account.create", "建立账号"),
+        ("account.role", "变更角色"),
+        ("account.disable", "停用账号"),
+        ("account.enable", "启用或解锁账号"),
+        ("account.password_change", "修改密码"),
+        ("account.password_reset", "重置密码"),
+        ("account.assign", "指定考核对象"),
+        ("account.totp_begin", "生成两步验证密钥"),
+        ("account.totp_enable", "开启两步验证"),
+        ("demo.generate", "生成演示数据"),
+    ];
+    match known.iter().find(|(k, _)| *k == action) {
+        Some((_, v)) => format!("{v}（{action}）"),
+        None if action.starts_with("denied.") => format!("越权操作被拒绝（{action}）"),
+        None => action.to_owned(),
+    }
+}
+
+pub fn object_label(kind: &str) -> &str {
+    match kind {
+        "org" => "工会组织",
+        "unit" => "单位",
+        "member" => "会员",
+        "account" => "账号",
+        "officer" => "任职",
+        "link" => "关系",
+        "audit" => "审计日志",
+        "capability" => "管理功能",
+        "request" => "请求",
+        "demo" => "演示数据",
+        other => other,
+    }
+}
+
 impl AuditPage {
     fn page_href(&self, page: u64) -> String {
         let mut q = self.query.clone();

@@ -30,6 +30,10 @@ pub async fn show(State(st): State<AppState>, auth: Auth) -> AppResult<Response>
         _ => {}
     }
     let root = auth.home_org().cloned();
+    // A grassroots union's own page (roster, units, officers) is its chair's home.
+    if let Some(r) = root.as_ref().filter(|r| r.kind == gonghui_domain::OrgKind::Grassroots && auth.role() == Role::Chair) {
+        return Ok(Redirect::to(&format!("/orgs/{}", r.id)).into_response());
+    }
     let (totals, children) = match &root {
         Some(r) => (st.store.subtree_totals(r).await?, st.store.children(r.id, false, 0, 100).await?),
         None => (SubtreeTotals::default(), vec![]),

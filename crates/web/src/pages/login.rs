@@ -41,7 +41,7 @@ pub async fn form(Query(q): Query<Fields>) -> LoginPage {
 }
 
 pub async fn login(State(st): State<AppState>, req: Request) -> AppResult<Response> {
-    let ip = client_ip(&req);
+    let ip = client_ip(&req, &st.security);
     let body = axum::body::to_bytes(req.into_body(), 64 * 1024).await.unwrap_or_default();
     let fields: Fields = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let username = fields.get("username").cloned().unwrap_or_default();

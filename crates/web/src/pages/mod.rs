@@ -1,6 +1,6 @@
 //! HTML pages, one module per area and one template struct per page.
 
-mod admin;
+pub(crate) mod admin;
 mod home;
 mod login;
 mod members;
