@@ -80,6 +80,13 @@ enum AuditCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Delete entries older than the retention period (at least 180 days; the default).
+    Prune {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 180)]
+        keep_days: i64,
+    },
 }
 
 #[derive(Args)]
@@ -167,6 +174,12 @@ async fn main() -> anyhow::Result<()> {
             serve(store, bind, security.config()).await
         }
         Command::Serve { db, bind, security } => serve(db.open().await?, bind, security.config()).await,
+        Command::Audit { command: AuditCommand::Prune { db, keep_days } } => {
+            let store = db.open().await?;
+            let n = store.prune_audit(&gonghui_store::Actor::system(), keep_days).await?;
+            println!("已删除 {n} 条 {keep_days} 天以前的审计记录（删除操作本身已记入审计日志）。");
+            Ok(())
+        }
         Command::Init { db, name, region } => init(&db.open().await?, &name, &region).await,
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = db.open().await?;

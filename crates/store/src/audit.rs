@@ -361,7 +361,8 @@ impl Store {
                 let broken = |reason: String| Ok(VerifyReport { checked, broken: Some(ChainBreak { seq, id: Some(e.id), reason }) });
                 if let Some(want) = expected_seq {
                     if seq != want {
-                        return broken(format!("第 {want} 条记录缺失（下一条是第 {seq} 条）"));
+                        let reason = format!("第 {want} 条记录缺失（下一条是第 {seq} 条）");
+                        return Ok(VerifyReport { checked, broken: Some(ChainBreak { seq: want, id: None, reason }) });
                     }
                 }
                 let stored_prev = e.prev_hash.clone().unwrap_or_default();
@@ -413,6 +414,27 @@ impl Store {
             });
         }
         Ok(VerifyReport { checked, broken: None })
+    }
+}
+
+/// The shortest retention the law allows (网络安全法 第二十一条: at least six months).
+pub const MIN_RETENTION_DAYS: i64 = 180;
+
+impl Store {
+    /// Delete entries older than `keep_days` (at least [`MIN_RETENTION_DAYS`]). The chain stays
+    /// verifiable: verification starts from the oldest remaining entry, whose stored previous
+    /// hash anchors it. The pruning itself is recorded.
+    pub async fn prune_audit(&self, actor: &Actor, keep_days: i64) -> Result<u64> {
+        if keep_days < MIN_RETENTION_DAYS {
+            return Err(crate::Error::rule(format!("审计日志至少保存 {MIN_RETENTION_DAYS} 天，不能只保留 {keep_days} 天")));
+        }
+        let cutoff = Utc::now() - chrono::Duration::days(keep_days);
+        let mut tx = self.begin().await?;
+        let n = tx.execute(&Query::delete().from_table(AuditLog::Table).and_where(Expr::col(AuditLog::At).lt(cutoff)).to_owned()).await?;
+        let detail = serde_json::json!({ "deleted": n, "before": cutoff.to_rfc3339() });
+        append(&mut tx, actor, "audit.prune", Target::new("audit", None, None), None, Some(canonical_json(&detail)), true).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 }
 

@@ -22,11 +22,38 @@ use crate::AppState;
 pub use crate::error::ApiError;
 use crate::forms::FormState;
 
+/// Programs sign in like people (POST /login) and send the session cookie; every unsafe
+/// request also carries the session's CSRF token in `X-CSRF-Token`.
+struct SessionAuth;
+
+impl utoipa::Modify for SessionAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "gh_session",
+                "登录（POST /login）后得到的会话 Cookie；30 分钟无操作失效",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "会话的 CSRF 令牌（页面 body 的 hx-headers 中给出）；POST/PUT 必须携带",
+            ))),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new("session", Vec::<String>::new())]);
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&SessionAuth),
     info(
         title = "gonghui 工会组织建设管理平台 API",
-        description = "工会组织、单位（企业法人单位名录）与会员的读写接口。身份证号码和手机号码一律脱敏返回。错误以 ApiError 返回，message 为中文说明，field 指出出错的字段。",
+        description = "工会组织、单位（企业法人单位名录）与会员的读写接口。需要登录：以会话 Cookie 访问，POST/PUT 另需 X-CSRF-Token。只返回账号管理范围内的数据；身份证号码和手机号码一律脱敏返回。错误以 ApiError 返回，message 为中文说明，field 指出出错的字段；未登录 401，越权 403。",
         version = "1"
     ),
     tags(
