@@ -27,12 +27,18 @@ coded_enum! {
 impl Role {
     /// The three administrator roles of 三权分立; they never see business records.
     pub fn is_admin(self) -> bool {
-        matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin)
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
     }
 
     /// May read union, unit and member records (within scope).
     pub fn reads_records(self) -> bool {
-        matches!(self, Role::Staff | Role::Viewer | Role::Chair | Role::Assessor)
+        matches!(
+            self,
+            Role::Staff | Role::Viewer | Role::Chair | Role::Assessor
+        )
     }
 
     /// May change union, unit and member records (within scope).
@@ -69,7 +75,9 @@ pub fn check_password(username: &str, password: &str) -> Result<(), Invalid> {
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if classes.iter().filter(|c| **c).count() < 3 {
-        return Err(Invalid("密码须包含大写字母、小写字母、数字、符号中的至少三类，例如 Gh@2026jz".into()));
+        return Err(Invalid(
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类，例如 Gh@2026jz".into(),
+        ));
     }
     if password.to_lowercase().contains(&username.to_lowercase()) && !username.is_empty() {
         return Err(Invalid("密码不能包含用户名".into()));
@@ -80,8 +88,16 @@ pub fn check_password(username: &str, password: &str) -> Result<(), Invalid> {
 /// Usernames: 3–32 letters, digits, `_`, `.` or `-` (they appear in the audit trail and logs).
 pub fn check_username(username: &str) -> Result<String, Invalid> {
     let u = username.trim().to_lowercase();
-    let ok = (3..=32).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-    if ok { Ok(u) } else { Err(Invalid("用户名应为3至32位英文字母、数字或 _ . -，例如 shishou.zhang".into())) }
+    let ok = (3..=32).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if ok {
+        Ok(u)
+    } else {
+        Err(Invalid(
+            "用户名应为3至32位英文字母、数字或 _ . -，例如 shishou.zhang".into(),
+        ))
+    }
 }
 
 /// RFC 6238 time-based one-time password: 6 digits, 30-second steps, HMAC-SHA1 (what every
@@ -92,23 +108,33 @@ pub fn totp(secret: &[u8], unix_time: u64) -> u32 {
 
 fn hotp(secret: &[u8], counter: u64) -> u32 {
     use hmac::{Hmac, KeyInit, Mac};
-    let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(secret)
+        .expect("HMAC takes keys of any length");
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = (digest[19] & 0x0f) as usize;
-    let code = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    let code = u32::from_be_bytes([
+        digest[offset] & 0x7f,
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]);
     code % 1_000_000
 }
 
 /// Accept the code of the current step or one step either side (clock drift of phones).
 pub fn verify_totp(secret: &[u8], code: &str, unix_time: u64) -> bool {
     let code = code.trim();
-    let Ok(n) = code.parse::<u32>() else { return false };
+    let Ok(n) = code.parse::<u32>() else {
+        return false;
+    };
     if code.len() != 6 {
         return false;
     }
     let step = unix_time / 30;
-    [step.saturating_sub(1), step, step + 1].iter().any(|s| hotp(secret, *s) == n)
+    [step.saturating_sub(1), step, step + 1]
+        .iter()
+        .any(|s| hotp(secret, *s) == n)
 }
 
 /// Base32 (RFC 4648, no padding) as authenticator apps expect the secret to be typed.
@@ -144,10 +170,28 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(check_password("zhang", "Gh@2026jz").is_ok());
-        assert!(check_password("zhang", "Abcdefg1").is_ok(), "three classes suffice");
-        assert!(check_password("zhang", "Ab1!").unwrap_err().0.contains("8位"));
-        assert!(check_password("zhang", "abcdefgh1").unwrap_err().0.contains("三类"));
-        assert!(check_password("zhang", "Zhang@2026").unwrap_err().0.contains("用户名"));
+        assert!(
+            check_password("zhang", "Abcdefg1").is_ok(),
+            "three classes suffice"
+        );
+        assert!(
+            check_password("zhang", "Ab1!")
+                .unwrap_err()
+                .0
+                .contains("8位")
+        );
+        assert!(
+            check_password("zhang", "abcdefgh1")
+                .unwrap_err()
+                .0
+                .contains("三类")
+        );
+        assert!(
+            check_password("zhang", "Zhang@2026")
+                .unwrap_err()
+                .0
+                .contains("用户名")
+        );
     }
 
     #[test]
@@ -158,7 +202,11 @@ mod tests {
         assert!(!Role::Staff.may_grant(Role::Viewer));
         assert!(!Role::AuditAdmin.may_grant(Role::Viewer));
         for r in Role::ALL {
-            assert_eq!(r.is_admin(), !r.reads_records(), "{r}: admins see no records, others do");
+            assert_eq!(
+                r.is_admin(),
+                !r.reads_records(),
+                "{r}: admins see no records, others do"
+            );
         }
     }
 

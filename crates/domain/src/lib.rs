@@ -29,7 +29,7 @@ pub use member::{
     Education, JoinMethod, MemberStatus, NewEmploymentGroup, Phone, Sex, check_person_name,
     mask_name,
 };
-pub use officer::{CommitteeKind, OfficerRole, check_term};
+pub use officer::{CommitteeKind, OfficerRole, OfficerSource, check_term};
 pub use org::{AreaKind, GrassrootsKind, OrgKind, check_no_cycle};
 pub use region::{
     RegionCode, RegionLevel, cities_of, counties_of, provinces, region_name, townships_of,

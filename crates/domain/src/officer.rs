@@ -15,6 +15,19 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Where an officer comes from (seeds 000 and 002).
+    pub enum OfficerSource {
+        /// 成员单位工会主席 serving on a sector federation's committee (联合制).
+        MemberChair = ("member_chair", "成员单位工会主席"),
+        /// 推选的代表 of member unions (代表制).
+        ElectedRep = ("elected_rep", "推选代表"),
+        /// 执业律师兼职副主席 of a county federation.
+        Lawyer = ("lawyer", "执业律师兼职"),
+        Other = ("other", "其他"),
+    }
+}
+
+coded_enum! {
     pub enum CommitteeKind {
         UnionCommittee = ("union_committee", "工会委员会"),
         FundsReviewCommittee = ("funds_review_committee", "经费审查委员会"),

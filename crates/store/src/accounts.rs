@@ -65,7 +65,12 @@ pub struct NewAccount {
 #[derive(Debug)]
 pub enum LoginOutcome {
     /// Logged in; `second_factor` when a TOTP code is still needed before anything else.
-    Ok { account: Account, token: String, csrf: String, second_factor: bool },
+    Ok {
+        account: Account,
+        token: String,
+        csrf: String,
+        second_factor: bool,
+    },
     /// Refused, with the Chinese reason shown on the login page.
     Refused(String),
 }
@@ -100,9 +105,13 @@ fn select_accounts() -> sea_query::SelectStatement {
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Account> {
-    tx.optional(&select_accounts().and_where(Expr::col((Accounts::Table, Accounts::Id)).eq(id)).to_owned())
-        .await?
-        .ok_or(Error::NotFound("账号"))
+    tx.optional(
+        &select_accounts()
+            .and_where(Expr::col((Accounts::Table, Accounts::Id)).eq(id))
+            .to_owned(),
+    )
+    .await?
+    .ok_or(Error::NotFound("账号"))
 }
 
 /// Hash a password with argon2id off the async threads (it is slow on purpose).
@@ -110,7 +119,9 @@ async fn hash_password(password: &str) -> Result<String> {
     let pw = password.to_owned();
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default().hash_password(pw.as_bytes()).map(|h| h.to_string())
+        argon2::Argon2::default()
+            .hash_password(pw.as_bytes())
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| Error::Io(e.to_string()))?
@@ -121,7 +132,11 @@ async fn verify_password(hash: String, password: &str) -> bool {
     let pw = password.to_owned();
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordVerifier, phc::PasswordHash};
-        PasswordHash::new(&hash).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            argon2::Argon2::default()
+                .verify_password(pw.as_bytes(), &h)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -130,7 +145,10 @@ async fn verify_password(hash: String, password: &str) -> bool {
 /// A real hash of a random password, so an unknown username costs the same time as a known one.
 async fn dummy_hash() -> String {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY.get_or_init(|| async { hash_password(&random_token()).await.unwrap_or_default() }).await.clone()
+    DUMMY
+        .get_or_init(|| async { hash_password(&random_token()).await.unwrap_or_default() })
+        .await
+        .clone()
 }
 
 /// 32 random bytes as hex: session tokens and CSRF tokens.
@@ -141,7 +159,10 @@ pub fn random_token() -> String {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn now() -> DateTime<Utc> {
@@ -162,13 +183,25 @@ impl Store {
         let mut tx = self.begin().await?;
         let org = load_active(&mut tx, input.scope_org_id, "scope_org_id").await?;
         let taken: Option<(i64,)> = tx
-            .optional(&Query::select().column(Accounts::Id).from(Accounts::Table).and_where(Expr::col(Accounts::Username).eq(username.clone())).to_owned())
+            .optional(
+                &Query::select()
+                    .column(Accounts::Id)
+                    .from(Accounts::Table)
+                    .and_where(Expr::col(Accounts::Username).eq(username.clone()))
+                    .to_owned(),
+            )
             .await?;
         if taken.is_some() {
-            return Err(Error::invalid("username", format!("用户名 {username} 已被使用，请换一个")));
+            return Err(Error::invalid(
+                "username",
+                format!("用户名 {username} 已被使用，请换一个"),
+            ));
         }
         if input.role == Role::Chair && org.kind != gonghui_domain::OrgKind::Grassroots {
-            return Err(Error::invalid("scope_org_id", "基层工会主席的账号应绑定到一个基层工会"));
+            return Err(Error::invalid(
+                "scope_org_id",
+                "基层工会主席的账号应绑定到一个基层工会",
+            ));
         }
         let t = now();
         let id = tx
@@ -199,7 +232,15 @@ impl Store {
             )
             .await?;
         let after = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "account.create", Target::new("account", Some(id), Some(input.scope_org_id)), None, Some(&after)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "account.create",
+            Target::new("account", Some(id), Some(input.scope_org_id)),
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -214,7 +255,10 @@ impl Store {
         let mut tx = self.read().await?;
         let q = select_accounts()
             .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "scope_name")
-            .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Accounts::Table, Accounts::ScopeOrgId)))
+            .inner_join(
+                Orgs::Table,
+                Expr::col((Orgs::Table, Orgs::Id)).equals((Accounts::Table, Accounts::ScopeOrgId)),
+            )
             .and_where(in_subtree(Expr::col((Orgs::Table, Orgs::Path)), path))
             .order_by((Accounts::Table, Accounts::Username), Order::Asc)
             .to_owned();
@@ -223,9 +267,18 @@ impl Store {
 
     /// Check a username and password. Failures count towards the lockout and are audited in
     /// the same transaction; success opens a session.
-    pub async fn login(&self, username: &str, password: &str, ip: Option<String>) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: Option<String>,
+    ) -> Result<LoginOutcome> {
         let username = username.trim().to_lowercase();
-        let actor = Actor { name: username.clone(), account_id: None, ip: ip.clone() };
+        let actor = Actor {
+            name: username.clone(),
+            account_id: None,
+            ip: ip.clone(),
+        };
         let row: Option<(i64, String)> = {
             let mut tx = self.read().await?;
             tx.optional(
@@ -239,43 +292,89 @@ impl Store {
         };
         let Some((id, hash)) = row else {
             verify_password(dummy_hash().await, password).await;
-            self.audit_event(&actor, "login.failure", Target::new("account", None, None), false, Some(&"无此用户名")).await?;
+            self.audit_event(
+                &actor,
+                "login.failure",
+                Target::new("account", None, None),
+                false,
+                Some(&"无此用户名"),
+            )
+            .await?;
             return Ok(LoginOutcome::Refused("用户名或密码错误".into()));
         };
-        let actor = Actor { account_id: Some(id), ..actor };
+        let actor = Actor {
+            account_id: Some(id),
+            ..actor
+        };
         let account = self.account(id).await?;
         if account.disabled {
-            self.audit_event(&actor, "login.failure", Target::new("account", Some(id), Some(account.scope_org_id)), false, Some(&"账号已停用")).await?;
-            return Ok(LoginOutcome::Refused("该账号已停用，请联系系统管理员".into()));
+            self.audit_event(
+                &actor,
+                "login.failure",
+                Target::new("account", Some(id), Some(account.scope_org_id)),
+                false,
+                Some(&"账号已停用"),
+            )
+            .await?;
+            return Ok(LoginOutcome::Refused(
+                "该账号已停用，请联系系统管理员".into(),
+            ));
         }
         if let Some(until) = account.locked_until.filter(|t| *t > Utc::now()) {
-            self.audit_event(&actor, "login.failure", Target::new("account", Some(id), Some(account.scope_org_id)), false, Some(&"账号锁定中")).await?;
+            self.audit_event(
+                &actor,
+                "login.failure",
+                Target::new("account", Some(id), Some(account.scope_org_id)),
+                false,
+                Some(&"账号锁定中"),
+            )
+            .await?;
             let local = until.with_timezone(&chrono::Local).format("%H:%M");
-            return Ok(LoginOutcome::Refused(format!("连续输错密码次数过多，账号已锁定，请于 {local} 后再试，或请系统管理员解锁")));
+            return Ok(LoginOutcome::Refused(format!(
+                "连续输错密码次数过多，账号已锁定，请于 {local} 后再试，或请系统管理员解锁"
+            )));
         }
         if !verify_password(hash, password).await {
             let mut tx = self.begin().await?;
             let failures = account.failed_logins + 1;
             let lock = failures >= LOCK_AFTER_FAILURES;
             let mut upd = Query::update();
-            upd.table(Accounts::Table).and_where(Expr::col(Accounts::Id).eq(id));
+            upd.table(Accounts::Table)
+                .and_where(Expr::col(Accounts::Id).eq(id));
             if lock {
                 upd.values([
                     (Accounts::FailedLogins, 0i64.into()),
-                    (Accounts::LockedUntil, (now() + Duration::minutes(LOCK_MINUTES)).into()),
+                    (
+                        Accounts::LockedUntil,
+                        (now() + Duration::minutes(LOCK_MINUTES)).into(),
+                    ),
                 ]);
             } else {
                 upd.value(Accounts::FailedLogins, failures);
             }
             tx.execute(&upd).await?;
-            let action = if lock { "login.locked" } else { "login.failure" };
+            let action = if lock {
+                "login.locked"
+            } else {
+                "login.failure"
+            };
             let detail = serde_json::json!({ "failures": failures });
-            audit::record_failure(&mut tx, &actor, action, Target::new("account", Some(id), Some(account.scope_org_id)), &detail).await?;
+            audit::record_failure(
+                &mut tx,
+                &actor,
+                action,
+                Target::new("account", Some(id), Some(account.scope_org_id)),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(LoginOutcome::Refused(if lock {
                 format!("密码连续输错{LOCK_AFTER_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟")
             } else {
-                format!("用户名或密码错误（再错{}次账号将锁定{LOCK_MINUTES}分钟）", LOCK_AFTER_FAILURES - failures)
+                format!(
+                    "用户名或密码错误（再错{}次账号将锁定{LOCK_MINUTES}分钟）",
+                    LOCK_AFTER_FAILURES - failures
+                )
             }));
         }
         let mut tx = self.begin().await?;
@@ -292,20 +391,43 @@ impl Store {
         )
         .await?;
         let (token, csrf) = insert_session(&mut tx, id, ip, account.totp_enabled).await?;
-        audit::record::<(), ()>(&mut tx, &actor, "login.success", Target::new("account", Some(id), Some(account.scope_org_id)), None, None).await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            &actor,
+            "login.success",
+            Target::new("account", Some(id), Some(account.scope_org_id)),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
-        Ok(LoginOutcome::Ok { second_factor: account.totp_enabled, account, token, csrf })
+        Ok(LoginOutcome::Ok {
+            second_factor: account.totp_enabled,
+            account,
+            token,
+            csrf,
+        })
     }
 
     /// Second login step: check the TOTP code of a session waiting for it.
-    pub async fn complete_second_factor(&self, session: &SessionRow, code: &str, ip: Option<String>) -> Result<bool> {
+    pub async fn complete_second_factor(
+        &self,
+        session: &SessionRow,
+        code: &str,
+        ip: Option<String>,
+    ) -> Result<bool> {
         let account = self.account(session.account_id).await?;
         let secret = self.totp_secret(account.id).await?;
-        let actor = Actor { name: account.username.clone(), account_id: Some(account.id), ip };
+        let actor = Actor {
+            name: account.username.clone(),
+            account_id: Some(account.id),
+            ip,
+        };
         let target = Target::new("account", Some(account.id), Some(account.scope_org_id));
         let ok = secret.is_some_and(|s| verify_totp(&s, code, Utc::now().timestamp() as u64));
         if !ok {
-            self.audit_event(&actor, "login.totp_failure", target, false, None::<&()>).await?;
+            self.audit_event(&actor, "login.totp_failure", target, false, None::<&()>)
+                .await?;
             return Ok(false);
         }
         let mut tx = self.begin().await?;
@@ -325,14 +447,30 @@ impl Store {
     /// The secret of an enrolment in progress (shown again after a mistyped code).
     pub async fn pending_totp_secret(&self, id: i64) -> Result<Option<Vec<u8>>> {
         let acc = self.account(id).await?;
-        if acc.totp_enabled { Ok(None) } else { self.totp_secret(id).await }
+        if acc.totp_enabled {
+            Ok(None)
+        } else {
+            self.totp_secret(id).await
+        }
     }
 
     async fn totp_secret(&self, id: i64) -> Result<Option<Vec<u8>>> {
         let mut tx = self.read().await?;
-        let row: (Option<String>,) =
-            tx.one(&Query::select().column(Accounts::TotpSecret).from(Accounts::Table).and_where(Expr::col(Accounts::Id).eq(id)).to_owned()).await?;
-        Ok(row.0.and_then(|hex| (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()))
+        let row: (Option<String>,) = tx
+            .one(
+                &Query::select()
+                    .column(Accounts::TotpSecret)
+                    .from(Accounts::Table)
+                    .and_where(Expr::col(Accounts::Id).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.0.and_then(|hex| {
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect()
+        }))
     }
 
     /// Start TOTP enrolment: store a new secret (not yet required) and return it.
@@ -345,38 +483,81 @@ impl Store {
         tx.execute(
             &Query::update()
                 .table(Accounts::Table)
-                .values([(Accounts::TotpSecret, hex.into()), (Accounts::TotpEnabled, false.into())])
+                .values([
+                    (Accounts::TotpSecret, hex.into()),
+                    (Accounts::TotpEnabled, false.into()),
+                ])
                 .and_where(Expr::col(Accounts::Id).eq(account_id))
                 .to_owned(),
         )
         .await?;
-        audit::record::<(), ()>(&mut tx, actor, "account.totp_begin", Target::new("account", Some(account_id), Some(acc.scope_org_id)), None, None).await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            actor,
+            "account.totp_begin",
+            Target::new("account", Some(account_id), Some(acc.scope_org_id)),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(secret)
     }
 
     /// Finish enrolment: the first correct code turns the second factor on.
     pub async fn enable_totp(&self, actor: &Actor, account_id: i64, code: &str) -> Result<()> {
-        let secret = self.totp_secret(account_id).await?.ok_or_else(|| Error::rule("请先生成密钥"))?;
+        let secret = self
+            .totp_secret(account_id)
+            .await?
+            .ok_or_else(|| Error::rule("请先生成密钥"))?;
         if !verify_totp(&secret, code, Utc::now().timestamp() as u64) {
-            return Err(Error::invalid("code", "验证码不正确，请核对手机上显示的6位数字（注意手机时间要准确）"));
+            return Err(Error::invalid(
+                "code",
+                "验证码不正确，请核对手机上显示的6位数字（注意手机时间要准确）",
+            ));
         }
         let mut tx = self.begin().await?;
         let acc = load(&mut tx, account_id).await?;
-        tx.execute(&Query::update().table(Accounts::Table).value(Accounts::TotpEnabled, true).and_where(Expr::col(Accounts::Id).eq(account_id)).to_owned())
-            .await?;
-        audit::record::<(), ()>(&mut tx, actor, "account.totp_enable", Target::new("account", Some(account_id), Some(acc.scope_org_id)), None, None).await?;
+        tx.execute(
+            &Query::update()
+                .table(Accounts::Table)
+                .value(Accounts::TotpEnabled, true)
+                .and_where(Expr::col(Accounts::Id).eq(account_id))
+                .to_owned(),
+        )
+        .await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            actor,
+            "account.totp_enable",
+            Target::new("account", Some(account_id), Some(acc.scope_org_id)),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Change one's own password: the old one must be right, the new one must meet the policy
     /// and differ from the old.
-    pub async fn change_password(&self, actor: &Actor, account_id: i64, old: &str, new: &str) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
         let acc = self.account(account_id).await?;
         let hash: (String,) = {
             let mut tx = self.read().await?;
-            tx.one(&Query::select().column(Accounts::PasswordHash).from(Accounts::Table).and_where(Expr::col(Accounts::Id).eq(account_id)).to_owned())
-                .await?
+            tx.one(
+                &Query::select()
+                    .column(Accounts::PasswordHash)
+                    .from(Accounts::Table)
+                    .and_where(Expr::col(Accounts::Id).eq(account_id))
+                    .to_owned(),
+            )
+            .await?
         };
         if !verify_password(hash.0.clone(), old).await {
             return Err(Error::invalid("old_password", "原密码不正确"));
@@ -385,18 +566,32 @@ impl Store {
         if verify_password(hash.0, new).await {
             return Err(Error::invalid("new_password", "新密码不能与原密码相同"));
         }
-        self.set_password(actor, &acc, new, false, "account.password_change").await
+        self.set_password(actor, &acc, new, false, "account.password_change")
+            .await
     }
 
     /// An administrator sets a temporary password; the holder must change it at next login,
     /// and every open session of the account ends.
-    pub async fn reset_password(&self, actor: &Actor, account_id: i64, temporary: &str) -> Result<()> {
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        temporary: &str,
+    ) -> Result<()> {
         let acc = self.account(account_id).await?;
         check_password(&acc.username, temporary).map_err(Error::field("password"))?;
-        self.set_password(actor, &acc, temporary, true, "account.password_reset").await
+        self.set_password(actor, &acc, temporary, true, "account.password_reset")
+            .await
     }
 
-    async fn set_password(&self, actor: &Actor, acc: &Account, password: &str, must_change: bool, action: &str) -> Result<()> {
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        acc: &Account,
+        password: &str,
+        must_change: bool,
+        action: &str,
+    ) -> Result<()> {
         let hash = hash_password(password).await?;
         let mut tx = self.begin().await?;
         tx.execute(
@@ -412,14 +607,33 @@ impl Store {
         )
         .await?;
         if must_change {
-            tx.execute(&Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::AccountId).eq(acc.id)).to_owned()).await?;
+            tx.execute(
+                &Query::delete()
+                    .from_table(Sessions::Table)
+                    .and_where(Expr::col(Sessions::AccountId).eq(acc.id))
+                    .to_owned(),
+            )
+            .await?;
         }
-        audit::record::<(), ()>(&mut tx, actor, action, Target::new("account", Some(acc.id), Some(acc.scope_org_id)), None, None).await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            actor,
+            action,
+            Target::new("account", Some(acc.id), Some(acc.scope_org_id)),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
     /// 停用/启用 an account, or lift a lockout. Disabling ends its sessions.
-    pub async fn set_account_disabled(&self, actor: &Actor, account_id: i64, disabled: bool) -> Result<()> {
+    pub async fn set_account_disabled(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        disabled: bool,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = load(&mut tx, account_id).await?;
         tx.execute(
@@ -435,38 +649,87 @@ impl Store {
         )
         .await?;
         if disabled {
-            tx.execute(&Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::AccountId).eq(account_id)).to_owned()).await?;
+            tx.execute(
+                &Query::delete()
+                    .from_table(Sessions::Table)
+                    .and_where(Expr::col(Sessions::AccountId).eq(account_id))
+                    .to_owned(),
+            )
+            .await?;
         }
         let after = load(&mut tx, account_id).await?;
-        let action = if disabled { "account.disable" } else { "account.enable" };
-        audit::record(&mut tx, actor, action, Target::new("account", Some(account_id), Some(before.scope_org_id)), Some(&before), Some(&after)).await?;
+        let action = if disabled {
+            "account.disable"
+        } else {
+            "account.enable"
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            Target::new("account", Some(account_id), Some(before.scope_org_id)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Change an account's role and scope. Its sessions end so the new rights apply at once.
-    pub async fn set_account_role(&self, actor: &Actor, account_id: i64, role: Role, scope_org_id: i64) -> Result<()> {
+    pub async fn set_account_role(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        role: Role,
+        scope_org_id: i64,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = load(&mut tx, account_id).await?;
         let org = load_active(&mut tx, scope_org_id, "scope_org_id").await?;
         if role == Role::Chair && org.kind != gonghui_domain::OrgKind::Grassroots {
-            return Err(Error::invalid("scope_org_id", "基层工会主席的账号应绑定到一个基层工会"));
+            return Err(Error::invalid(
+                "scope_org_id",
+                "基层工会主席的账号应绑定到一个基层工会",
+            ));
         }
         tx.execute(
             &Query::update()
                 .table(Accounts::Table)
-                .values([(Accounts::Role, role.code().into()), (Accounts::ScopeOrgId, scope_org_id.into())])
+                .values([
+                    (Accounts::Role, role.code().into()),
+                    (Accounts::ScopeOrgId, scope_org_id.into()),
+                ])
                 .and_where(Expr::col(Accounts::Id).eq(account_id))
                 .to_owned(),
         )
         .await?;
-        tx.execute(&Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::AccountId).eq(account_id)).to_owned()).await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(Sessions::Table)
+                .and_where(Expr::col(Sessions::AccountId).eq(account_id))
+                .to_owned(),
+        )
+        .await?;
         let after = load(&mut tx, account_id).await?;
-        audit::record(&mut tx, actor, "account.role", Target::new("account", Some(account_id), Some(scope_org_id)), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "account.role",
+            Target::new("account", Some(account_id), Some(scope_org_id)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Assign an org to a third-party assessor.
-    pub async fn assign_to_assessor(&self, actor: &Actor, account_id: i64, org_id: i64) -> Result<()> {
+    pub async fn assign_to_assessor(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        org_id: i64,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let acc = load(&mut tx, account_id).await?;
         if acc.role != Role::Assessor {
@@ -489,12 +752,24 @@ impl Store {
         tx.execute(
             &Query::insert()
                 .into_table(AssessorAssignments::Table)
-                .columns([AssessorAssignments::AccountId, AssessorAssignments::OrgId, AssessorAssignments::AssignedAt])
+                .columns([
+                    AssessorAssignments::AccountId,
+                    AssessorAssignments::OrgId,
+                    AssessorAssignments::AssignedAt,
+                ])
                 .values_panic([account_id.into(), org_id.into(), now().into()])
                 .to_owned(),
         )
         .await?;
-        audit::record::<(), _>(&mut tx, actor, "account.assign", Target::new("account", Some(account_id), Some(org_id)), None, Some(&org_id)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "account.assign",
+            Target::new("account", Some(account_id), Some(org_id)),
+            None,
+            Some(&org_id),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -502,8 +777,15 @@ impl Store {
     pub async fn assessor_orgs(&self, account_id: i64) -> Result<Vec<crate::Org>> {
         let mut tx = self.read().await?;
         let q = crate::orgs::select_orgs()
-            .inner_join(AssessorAssignments::Table, Expr::col((AssessorAssignments::Table, AssessorAssignments::OrgId)).equals((Orgs::Table, Orgs::Id)))
-            .and_where(Expr::col((AssessorAssignments::Table, AssessorAssignments::AccountId)).eq(account_id))
+            .inner_join(
+                AssessorAssignments::Table,
+                Expr::col((AssessorAssignments::Table, AssessorAssignments::OrgId))
+                    .equals((Orgs::Table, Orgs::Id)),
+            )
+            .and_where(
+                Expr::col((AssessorAssignments::Table, AssessorAssignments::AccountId))
+                    .eq(account_id),
+            )
             .order_by((Orgs::Table, Orgs::Name), Order::Asc)
             .to_owned();
         tx.all(&q).await
@@ -517,7 +799,13 @@ impl Store {
         let row: Option<SessionRow> = tx
             .optional(
                 &Query::select()
-                    .columns([Sessions::Id, Sessions::AccountId, Sessions::CsrfToken, Sessions::SecondFactorPending, Sessions::LastSeenAt])
+                    .columns([
+                        Sessions::Id,
+                        Sessions::AccountId,
+                        Sessions::CsrfToken,
+                        Sessions::SecondFactorPending,
+                        Sessions::LastSeenAt,
+                    ])
                     .from(Sessions::Table)
                     .and_where(Expr::col(Sessions::TokenHash).eq(token_hash(token)))
                     .to_owned(),
@@ -527,7 +815,13 @@ impl Store {
         match row {
             Some(s) if Utc::now() - s.last_seen_at > idle => {
                 let mut tx = self.begin().await?;
-                tx.execute(&Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::Id).eq(s.id)).to_owned()).await?;
+                tx.execute(
+                    &Query::delete()
+                        .from_table(Sessions::Table)
+                        .and_where(Expr::col(Sessions::Id).eq(s.id))
+                        .to_owned(),
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(None)
             }
@@ -541,18 +835,42 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        tx.execute(&Query::update().table(Sessions::Table).value(Sessions::LastSeenAt, now()).and_where(Expr::col(Sessions::Id).eq(session.id)).to_owned())
-            .await?;
+        tx.execute(
+            &Query::update()
+                .table(Sessions::Table)
+                .value(Sessions::LastSeenAt, now())
+                .and_where(Expr::col(Sessions::Id).eq(session.id))
+                .to_owned(),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Log out: end the session and audit it.
     pub async fn logout(&self, session: &SessionRow, ip: Option<String>) -> Result<()> {
         let acc = self.account(session.account_id).await?;
-        let actor = Actor { name: acc.username.clone(), account_id: Some(acc.id), ip };
+        let actor = Actor {
+            name: acc.username.clone(),
+            account_id: Some(acc.id),
+            ip,
+        };
         let mut tx = self.begin().await?;
-        tx.execute(&Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::Id).eq(session.id)).to_owned()).await?;
-        audit::record::<(), ()>(&mut tx, &actor, "logout", Target::new("account", Some(acc.id), Some(acc.scope_org_id)), None, None).await?;
+        tx.execute(
+            &Query::delete()
+                .from_table(Sessions::Table)
+                .and_where(Expr::col(Sessions::Id).eq(session.id))
+                .to_owned(),
+        )
+        .await?;
+        audit::record::<(), ()>(
+            &mut tx,
+            &actor,
+            "logout",
+            Target::new("account", Some(acc.id), Some(acc.scope_org_id)),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -571,7 +889,12 @@ impl Store {
     }
 }
 
-async fn insert_session(tx: &mut Tx, account_id: i64, ip: Option<String>, pending: bool) -> Result<(String, String)> {
+async fn insert_session(
+    tx: &mut Tx,
+    account_id: i64,
+    ip: Option<String>,
+    pending: bool,
+) -> Result<(String, String)> {
     let token = random_token();
     let csrf = random_token();
     let t = now();
@@ -587,7 +910,15 @@ async fn insert_session(tx: &mut Tx, account_id: i64, ip: Option<String>, pendin
                 Sessions::LastSeenAt,
                 Sessions::Ip,
             ])
-            .values_panic([token_hash(&token).into(), account_id.into(), csrf.clone().into(), pending.into(), t.into(), t.into(), ip.into()])
+            .values_panic([
+                token_hash(&token).into(),
+                account_id.into(),
+                csrf.clone().into(),
+                pending.into(),
+                t.into(),
+                t.into(),
+                ip.into(),
+            ])
             .to_owned(),
     )
     .await?;

@@ -26,7 +26,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor { name: "system".into(), account_id: None, ip: None }
+        Actor {
+            name: "system".into(),
+            account_id: None,
+            ip: None,
+        }
     }
 }
 
@@ -62,7 +66,13 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
 
 /// Record a refused attempt (a failed login) in a transaction that also changes data (the
 /// failure counter), so the count and its record commit together.
-pub(crate) async fn record_failure<D: Serialize>(tx: &mut Tx, actor: &Actor, action: &str, target: Target<'_>, detail: &D) -> Result<()> {
+pub(crate) async fn record_failure<D: Serialize>(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    target: Target<'_>,
+    detail: &D,
+) -> Result<()> {
     let detail = canonical_json(&serde_json::to_value(detail).unwrap_or_default());
     append(tx, actor, action, target, None, Some(detail), false).await
 }
@@ -147,7 +157,13 @@ async fn append(
     )
     .await?;
     let (seq, prev): (i64, String) = tx
-        .one(&Query::select().columns([AuditHead::Seq, AuditHead::Hash]).from(AuditHead::Table).and_where(Expr::col(AuditHead::Id).eq(1)).to_owned())
+        .one(
+            &Query::select()
+                .columns([AuditHead::Seq, AuditHead::Hash])
+                .from(AuditHead::Table)
+                .and_where(Expr::col(AuditHead::Id).eq(1))
+                .to_owned(),
+        )
         .await?;
     // Both engines keep microseconds; the hash must be computed over what is stored.
     let at = Utc::now().trunc_subsecs(6);
@@ -204,8 +220,14 @@ async fn append(
         ])
         .to_owned();
     tx.execute(&stmt).await?;
-    tx.execute(&Query::update().table(AuditHead::Table).value(AuditHead::Hash, hash).and_where(Expr::col(AuditHead::Id).eq(1)).to_owned())
-        .await?;
+    tx.execute(
+        &Query::update()
+            .table(AuditHead::Table)
+            .value(AuditHead::Hash, hash)
+            .and_where(Expr::col(AuditHead::Id).eq(1))
+            .to_owned(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -233,7 +255,14 @@ pub fn canonical_json(v: &serde_json::Value) -> String {
                 .collect();
             format!("{{{}}}", fields.join(","))
         }
-        Value::Array(items) => format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(canonical_json)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         other => other.to_string(),
     }
 }
@@ -312,29 +341,54 @@ fn select_entries() -> sea_query::SelectStatement {
 
 impl Store {
     /// Entries matching `filter`, newest first.
-    pub async fn audit_entries(&self, filter: &AuditFilter, offset: u64, limit: u64) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
         let mut q = select_entries();
         if let Some(from) = filter.from {
-            q.and_where(Expr::col((AuditLog::Table, AuditLog::At)).gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()));
+            q.and_where(
+                Expr::col((AuditLog::Table, AuditLog::At))
+                    .gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()),
+            );
         }
         if let Some(to) = filter.to {
-            let end = to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap().and_utc();
+            let end = to
+                .succ_opt()
+                .unwrap_or(to)
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc();
             q.and_where(Expr::col((AuditLog::Table, AuditLog::At)).lt(end));
         }
         if let Some(a) = &filter.actor {
             q.and_where(Expr::col((AuditLog::Table, AuditLog::Actor)).eq(a.clone()));
         }
         if let Some(a) = &filter.action {
-            q.and_where(Expr::col((AuditLog::Table, AuditLog::Action)).like(sea_query::LikeExpr::new(format!("{}%", a.replace('%', ""))).escape('\\')));
+            q.and_where(
+                Expr::col((AuditLog::Table, AuditLog::Action)).like(
+                    sea_query::LikeExpr::new(format!("{}%", a.replace('%', ""))).escape('\\'),
+                ),
+            );
         }
         if filter.failures_only {
             q.and_where(Expr::col((AuditLog::Table, AuditLog::Success)).eq(false));
         }
         if let Some(path) = &filter.org_path {
-            q.inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((AuditLog::Table, AuditLog::OrgId)))
-                .and_where(crate::orgs::in_subtree(Expr::col((Orgs::Table, Orgs::Path)), path));
+            q.inner_join(
+                Orgs::Table,
+                Expr::col((Orgs::Table, Orgs::Id)).equals((AuditLog::Table, AuditLog::OrgId)),
+            )
+            .and_where(crate::orgs::in_subtree(
+                Expr::col((Orgs::Table, Orgs::Path)),
+                path,
+            ));
         }
-        q.order_by((AuditLog::Table, AuditLog::Id), Order::Desc).limit(limit).offset(offset);
+        q.order_by((AuditLog::Table, AuditLog::Id), Order::Desc)
+            .limit(limit)
+            .offset(offset);
         let mut tx = self.read().await?;
         tx.all(&q).await
     }
@@ -358,11 +412,27 @@ impl Store {
             let n = rows.len();
             for e in rows {
                 let seq = e.seq.unwrap_or_default();
-                let broken = |reason: String| Ok(VerifyReport { checked, broken: Some(ChainBreak { seq, id: Some(e.id), reason }) });
+                let broken = |reason: String| {
+                    Ok(VerifyReport {
+                        checked,
+                        broken: Some(ChainBreak {
+                            seq,
+                            id: Some(e.id),
+                            reason,
+                        }),
+                    })
+                };
                 if let Some(want) = expected_seq {
                     if seq != want {
                         let reason = format!("第 {want} 条记录缺失（下一条是第 {seq} 条）");
-                        return Ok(VerifyReport { checked, broken: Some(ChainBreak { seq: want, id: None, reason }) });
+                        return Ok(VerifyReport {
+                            checked,
+                            broken: Some(ChainBreak {
+                                seq: want,
+                                id: None,
+                                reason,
+                            }),
+                        });
                     }
                 }
                 let stored_prev = e.prev_hash.clone().unwrap_or_default();
@@ -372,7 +442,11 @@ impl Store {
                     }
                 }
                 let canon = |t: &Option<String>| {
-                    t.as_deref().map(|t| serde_json::from_str::<serde_json::Value>(t).map(|v| canonical_json(&v)).unwrap_or_else(|_| t.to_owned()))
+                    t.as_deref().map(|t| {
+                        serde_json::from_str::<serde_json::Value>(t)
+                            .map(|v| canonical_json(&v))
+                            .unwrap_or_else(|_| t.to_owned())
+                    })
                 };
                 let (before, after) = (canon(&e.before), canon(&e.after));
                 let recomputed = Hashed {
@@ -404,16 +478,29 @@ impl Store {
         }
         // A deleted tail leaves no gap; the head remembers how far the chain went.
         let (head_seq, head_hash): (i64, String) = tx
-            .one(&Query::select().columns([AuditHead::Seq, AuditHead::Hash]).from(AuditHead::Table).and_where(Expr::col(AuditHead::Id).eq(1)).to_owned())
+            .one(
+                &Query::select()
+                    .columns([AuditHead::Seq, AuditHead::Hash])
+                    .from(AuditHead::Table)
+                    .and_where(Expr::col(AuditHead::Id).eq(1))
+                    .to_owned(),
+            )
             .await?;
         let last = expected_seq.map(|s| s - 1).unwrap_or(0);
         if head_seq != last || (head_seq > 0 && prev.as_deref() != Some(head_hash.as_str())) {
             return Ok(VerifyReport {
                 checked,
-                broken: Some(ChainBreak { seq: last + 1, id: None, reason: format!("链尾缺失：应有 {head_seq} 条记录，只找到 {last} 条") }),
+                broken: Some(ChainBreak {
+                    seq: last + 1,
+                    id: None,
+                    reason: format!("链尾缺失：应有 {head_seq} 条记录，只找到 {last} 条"),
+                }),
             });
         }
-        Ok(VerifyReport { checked, broken: None })
+        Ok(VerifyReport {
+            checked,
+            broken: None,
+        })
     }
 }
 
@@ -426,13 +513,31 @@ impl Store {
     /// hash anchors it. The pruning itself is recorded.
     pub async fn prune_audit(&self, actor: &Actor, keep_days: i64) -> Result<u64> {
         if keep_days < MIN_RETENTION_DAYS {
-            return Err(crate::Error::rule(format!("审计日志至少保存 {MIN_RETENTION_DAYS} 天，不能只保留 {keep_days} 天")));
+            return Err(crate::Error::rule(format!(
+                "审计日志至少保存 {MIN_RETENTION_DAYS} 天，不能只保留 {keep_days} 天"
+            )));
         }
         let cutoff = Utc::now() - chrono::Duration::days(keep_days);
         let mut tx = self.begin().await?;
-        let n = tx.execute(&Query::delete().from_table(AuditLog::Table).and_where(Expr::col(AuditLog::At).lt(cutoff)).to_owned()).await?;
+        let n = tx
+            .execute(
+                &Query::delete()
+                    .from_table(AuditLog::Table)
+                    .and_where(Expr::col(AuditLog::At).lt(cutoff))
+                    .to_owned(),
+            )
+            .await?;
         let detail = serde_json::json!({ "deleted": n, "before": cutoff.to_rfc3339() });
-        append(&mut tx, actor, "audit.prune", Target::new("audit", None, None), None, Some(canonical_json(&detail)), true).await?;
+        append(
+            &mut tx,
+            actor,
+            "audit.prune",
+            Target::new("audit", None, None),
+            None,
+            Some(canonical_json(&detail)),
+            true,
+        )
+        .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -441,6 +546,9 @@ impl Store {
 /// Count audit entries (tests compare writes with records).
 pub async fn count(store: &Store) -> Result<i64> {
     let mut tx = store.read().await?;
-    let q = Query::select().expr(Expr::cust("COUNT(*)")).from(AuditLog::Table).to_owned();
+    let q = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(AuditLog::Table)
+        .to_owned();
     tx.scalar(&q).await
 }

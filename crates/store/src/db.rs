@@ -73,7 +73,9 @@ impl Store {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Store { pool: Pool::Sqlite(pool) })
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
     }
 
     /// Connect to PostgreSQL. `schema`, when given, is created if missing and put first on the
@@ -81,8 +83,14 @@ impl Store {
     pub async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store> {
         let mut opts = PgConnectOptions::from_str(url)?;
         if let Some(schema) = schema {
-            let setup = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
-            let ddl = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""));
+            let setup = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await?;
+            let ddl = format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                schema.replace('"', "")
+            );
             sqlx::query(AssertSqlSafe(ddl)).execute(&setup).await?;
             setup.close().await;
             opts = opts.options([("search_path", schema)]);
@@ -92,7 +100,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
-        Ok(Store { pool: Pool::Postgres(pool) })
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
     }
 
     /// Open by URL: `postgres://…` or `sqlite://path`.
@@ -155,12 +165,19 @@ impl Store {
     /// running (`VACUUM INTO`). PostgreSQL deployments back up with `pg_dump` instead.
     pub async fn backup_sqlite(&self, target: &Path) -> Result<()> {
         let Pool::Sqlite(p) = &self.pool else {
-            return Err(crate::Error::rule("PostgreSQL 数据库请使用 pg_dump 备份（见运维指南）"));
+            return Err(crate::Error::rule(
+                "PostgreSQL 数据库请使用 pg_dump 备份（见运维指南）",
+            ));
         };
         if target.exists() {
-            return Err(crate::Error::rule(format!("备份文件 {} 已存在，请换一个文件名", target.display())));
+            return Err(crate::Error::rule(format!(
+                "备份文件 {} 已存在，请换一个文件名",
+                target.display()
+            )));
         }
-        let path = target.to_str().ok_or_else(|| crate::Error::rule("备份文件路径含有无法识别的字符"))?;
+        let path = target
+            .to_str()
+            .ok_or_else(|| crate::Error::rule("备份文件路径含有无法识别的字符"))?;
         // VACUUM INTO takes no bound parameters; the path is quoted as an SQL string literal.
         let sql = format!("VACUUM INTO '{}'", path.replace('\'', "''"));
         sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
@@ -171,10 +188,14 @@ impl Store {
     pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
         let sql = sql.to_owned();
         Ok(match &self.pool {
-            Pool::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?.rows_affected(),
-            Pool::Postgres(p) => {
-                sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?.rows_affected()
-            }
+            Pool::Sqlite(p) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Pool::Postgres(p) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(p)
+                .await?
+                .rows_affected(),
         })
     }
 }
@@ -207,11 +228,17 @@ impl Tx {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut **t).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
             }
             Tx::Postgres(t) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut **t).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
             }
         })
     }
@@ -220,11 +247,15 @@ impl Tx {
         Ok(match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(&mut **t).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(&mut **t).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(&mut **t)
+                    .await?
             }
         })
     }
@@ -247,7 +278,9 @@ impl Tx {
     }
 
     pub async fn one<T: Record, S: SqlxBinder>(&mut self, stmt: &S) -> Result<T> {
-        self.optional(stmt).await?.ok_or(crate::Error::NotFound("记录"))
+        self.optional(stmt)
+            .await?
+            .ok_or(crate::Error::NotFound("记录"))
     }
 
     /// A single integer (a count, an id) from the first column of the first row.

@@ -34,7 +34,11 @@ pub enum Scale {
     /// ≈ 3,000 grassroots unions, 30,000 units, 300,000 members: a real city.
     City,
     /// Explicit sizes (benchmarks): `units` is the whole directory, covered or not.
-    Custom { grassroots: usize, units: usize, members: usize },
+    Custom {
+        grassroots: usize,
+        units: usize,
+        members: usize,
+    },
 }
 
 impl Scale {
@@ -59,9 +63,25 @@ impl Scale {
     /// and two per joint union.
     fn sizes(self) -> Result<plan::Sizes> {
         let sizes = match self {
-            Scale::Small => plan::Sizes { grassroots: 120, units: 1_500, members: 8_000 },
-            Scale::City => plan::Sizes { grassroots: 3_000, units: 30_000, members: 300_000 },
-            Scale::Custom { grassroots, units, members } => plan::Sizes { grassroots, units, members },
+            Scale::Small => plan::Sizes {
+                grassroots: 120,
+                units: 1_500,
+                members: 8_000,
+            },
+            Scale::City => plan::Sizes {
+                grassroots: 3_000,
+                units: 30_000,
+                members: 300_000,
+            },
+            Scale::Custom {
+                grassroots,
+                units,
+                members,
+            } => plan::Sizes {
+                grassroots,
+                units,
+                members,
+            },
         };
         if sizes.grassroots < 20 {
             return Err(Error::rule("演示数据至少需要20个基层工会"));
@@ -99,7 +119,12 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<DemoSumm
 
 /// [`generate`] as of a given date: terms, join dates and history are placed relative to it,
 /// so the same (scale, seed, date) always gives the same rows.
-pub async fn generate_as_of(store: &Store, scale: Scale, seed: u64, as_of: NaiveDate) -> Result<DemoSummary> {
+pub async fn generate_as_of(
+    store: &Store,
+    scale: Scale,
+    seed: u64,
+    as_of: NaiveDate,
+) -> Result<DemoSummary> {
     let started = Instant::now();
     let sizes = scale.sizes()?;
     {
@@ -126,8 +151,21 @@ pub async fn generate_as_of(store: &Store, scale: Scale, seed: u64, as_of: Naive
         summary: &'a DemoSummary,
     }
     summary.elapsed = started.elapsed();
-    let entry = Entry { scale: scale.name(), seed, as_of, summary: &summary };
-    audit::record::<(), _>(&mut tx, &Actor::system(), "demo.generate", Target::new("demo", None, None), None, Some(&entry)).await?;
+    let entry = Entry {
+        scale: scale.name(),
+        seed,
+        as_of,
+        summary: &summary,
+    };
+    audit::record::<(), _>(
+        &mut tx,
+        &Actor::system(),
+        "demo.generate",
+        Target::new("demo", None, None),
+        None,
+        Some(&entry),
+    )
+    .await?;
     tx.commit().await?;
     summary.elapsed = started.elapsed();
     tracing::info!(
@@ -150,7 +188,9 @@ async fn ensure_empty(tx: &mut Tx) -> Result<()> {
         .expr(Expr::cust("(SELECT COUNT(*) FROM orgs) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM members)"))
         .to_owned();
     if tx.scalar(&q).await? > 0 {
-        return Err(Error::rule("数据库中已有工会组织、单位或会员，演示数据只能生成到一个新建的空数据库中"));
+        return Err(Error::rule(
+            "数据库中已有工会组织、单位或会员，演示数据只能生成到一个新建的空数据库中",
+        ));
     }
     Ok(())
 }
@@ -161,7 +201,11 @@ fn summarize(plan: &plan::Plan) -> DemoSummary {
         orgs: active.clone().count(),
         grassroots: active.filter(|o| o.kind == OrgKind::Grassroots).count(),
         units: plan.units.len(),
-        covered_units: plan.units.iter().filter(|u| u.covering_org_id.is_some() && !u.closed).count(),
+        covered_units: plan
+            .units
+            .iter()
+            .filter(|u| u.covering_org_id.is_some() && !u.closed)
+            .count(),
         members: plan.members.len(),
         elapsed: Duration::ZERO,
     }
@@ -186,13 +230,18 @@ mod tests {
 
     async fn strings(store: &Store, sql: &str) -> Vec<String> {
         let mut tx = store.begin().await.unwrap();
-        let rows: Vec<(String,)> = tx.all(&Query::select().expr(Expr::cust(sql.to_owned())).to_owned()).await.unwrap();
+        let rows: Vec<(String,)> = tx
+            .all(&Query::select().expr(Expr::cust(sql.to_owned())).to_owned())
+            .await
+            .unwrap();
         rows.into_iter().map(|r| r.0).collect()
     }
 
     async fn number(store: &Store, sql: &str) -> i64 {
         let mut tx = store.begin().await.unwrap();
-        tx.scalar(&Query::select().expr(Expr::cust(sql.to_owned())).to_owned()).await.unwrap()
+        tx.scalar(&Query::select().expr(Expr::cust(sql.to_owned())).to_owned())
+            .await
+            .unwrap()
     }
 
     /// Checks that hold for any generated database, on either engine.
@@ -204,7 +253,10 @@ mod tests {
         assert_eq!(totals.grassroots as usize, summary.grassroots);
         assert_eq!(totals.covered_units as usize, summary.covered_units);
         assert_eq!(totals.members as usize, summary.members);
-        assert_eq!(number(store, "(SELECT COUNT(*) FROM units)").await as usize, summary.units);
+        assert_eq!(
+            number(store, "(SELECT COUNT(*) FROM units)").await as usize,
+            summary.units
+        );
 
         for id in strings(store, "id_number FROM members").await {
             IdNumber::parse(&id).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -245,13 +297,35 @@ mod tests {
         assert_eq!(coverage, 0, "covered units without an open coverage row");
         // History for the history pages.
         assert!(
-            number(store, "COUNT(*) FROM org_affiliations WHERE valid_to IS NOT NULL AND reason IS NULL").await >= 3
+            number(
+                store,
+                "COUNT(*) FROM org_affiliations WHERE valid_to IS NOT NULL AND reason IS NULL"
+            )
+            .await
+                >= 3
         );
-        assert_eq!(number(store, "COUNT(*) FROM orgs WHERE status = 'closed'").await, 1);
-        assert!(number(store, "COUNT(*) FROM memberships WHERE valid_to IS NOT NULL").await >= 20);
+        assert_eq!(
+            number(store, "COUNT(*) FROM orgs WHERE status = 'closed'").await,
+            1
+        );
+        assert!(
+            number(
+                store,
+                "COUNT(*) FROM memberships WHERE valid_to IS NOT NULL"
+            )
+            .await
+                >= 20
+        );
         assert!(number(store, "COUNT(*) FROM org_guidance").await >= 4);
         assert!(number(store, "COUNT(*) FROM sector_memberships").await >= 15);
-        assert_eq!(number(store, "COUNT(*) FROM audit_log WHERE action = 'demo.generate'").await, 1);
+        assert_eq!(
+            number(
+                store,
+                "COUNT(*) FROM audit_log WHERE action = 'demo.generate'"
+            )
+            .await,
+            1
+        );
 
         // The application carries on from the generated ids (PostgreSQL sequences were moved).
         let actor = Actor::system();
@@ -270,14 +344,22 @@ mod tests {
             contact_person: None,
             contact_phone: None,
         };
-        let id = store.create_org(&actor, root.id, input, None).await.unwrap();
-        assert_eq!(id as usize, number(store, "MAX(id) FROM orgs").await as usize);
+        let id = store
+            .create_org(&actor, root.id, input, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            id as usize,
+            number(store, "MAX(id) FROM orgs").await as usize
+        );
     }
 
     #[tokio::test]
     async fn small_city_on_sqlite() {
         let (_dir, store) = fresh().await;
-        let summary = generate_as_of(&store, Scale::Small, 42, as_of()).await.unwrap();
+        let summary = generate_as_of(&store, Scale::Small, 42, as_of())
+            .await
+            .unwrap();
         println!("small scale: {summary:?}");
         assert_eq!(summary.grassroots, 120);
         assert_eq!(summary.units, 1_500);
@@ -298,8 +380,13 @@ mod tests {
             assert!(names.iter().any(|n| n == expected), "missing {expected}");
         }
 
-        let again = generate_as_of(&store, Scale::Small, 42, as_of()).await.unwrap_err();
-        assert!(matches!(again, Error::Invalid { field: None, .. }), "{again:?}");
+        let again = generate_as_of(&store, Scale::Small, 42, as_of())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again, Error::Invalid { field: None, .. }),
+            "{again:?}"
+        );
     }
 
     #[tokio::test]
@@ -308,7 +395,10 @@ mod tests {
         let (_b_dir, b) = fresh().await;
         let sa = generate_as_of(&a, Scale::Small, 7, as_of()).await.unwrap();
         let sb = generate_as_of(&b, Scale::Small, 7, as_of()).await.unwrap();
-        assert_eq!((sa.orgs, sa.grassroots, sa.covered_units), (sb.orgs, sb.grassroots, sb.covered_units));
+        assert_eq!(
+            (sa.orgs, sa.grassroots, sa.covered_units),
+            (sb.orgs, sb.grassroots, sb.covered_units)
+        );
         for sql in [
             "name || '|' || path FROM orgs ORDER BY id",
             "uscc || name || employees || COALESCE(covering_org_id, 0) FROM units ORDER BY id",
@@ -330,7 +420,15 @@ mod tests {
         store.execute_raw("INSERT INTO orgs (kind, name, name_pinyin, name_initials, path, depth, created_at, updated_at) VALUES ('city_federation', '荆州市总工会', 'x', 'x', '/1/', 0, '2026-01-01', '2026-01-01')").await.unwrap();
         let err = generate(&store, Scale::Small, 1).await.unwrap_err();
         assert!(err.to_string().contains("空数据库"), "{err}");
-        assert!(Scale::Custom { grassroots: 100, units: 50, members: 10 }.sizes().is_err());
+        assert!(
+            Scale::Custom {
+                grassroots: 100,
+                units: 50,
+                members: 10
+            }
+            .sizes()
+            .is_err()
+        );
         assert_eq!(Scale::parse(" City "), Some(Scale::City));
         assert_eq!(Scale::parse("huge"), None);
     }
@@ -345,7 +443,9 @@ mod tests {
         let schema = format!("t_demo_small_{}", std::process::id());
         let store = Store::open_postgres(&url, Some(&schema)).await.unwrap();
         store.migrate().await.unwrap();
-        let summary = generate_as_of(&store, Scale::Small, 42, as_of()).await.unwrap();
+        let summary = generate_as_of(&store, Scale::Small, 42, as_of())
+            .await
+            .unwrap();
         println!("small scale on PostgreSQL: {summary:?}");
         check_invariants(&store, &summary).await;
         store.close().await;
@@ -388,10 +488,18 @@ pub struct DemoAccount {
 /// skip the forced first-login password change; no other account can.
 pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>> {
     use gonghui_domain::Role;
-    let root = store.root().await?.ok_or_else(|| Error::rule("演示数据中没有市总工会"))?;
+    let root = store
+        .root()
+        .await?
+        .ok_or_else(|| Error::rule("演示数据中没有市总工会"))?;
     let find = |name: &'static str| async move {
-        let r = store.search(name, crate::SearchScope::ORGS, &crate::Visibility::All, 5).await?;
-        r.orgs.into_iter().find(|o| o.name == name).ok_or_else(|| Error::rule(format!("演示数据中没有{name}")))
+        let r = store
+            .search(name, crate::SearchScope::ORGS, &crate::Visibility::All, 5)
+            .await?;
+        r.orgs
+            .into_iter()
+            .find(|o| o.name == name)
+            .ok_or_else(|| Error::rule(format!("演示数据中没有{name}")))
     };
     let shishou = find("石首市总工会").await?;
     let jiangling = find("江陵县总工会").await?;
@@ -404,9 +512,21 @@ pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>> {
         }
     }
     let township = township.ok_or_else(|| Error::rule("石首市没有带基层工会的乡镇"))?;
-    let mut unions: Vec<_> = store.children(township.id, false, 0, 500).await?.into_iter().filter(|c| c.is_grassroots()).collect();
+    let mut unions: Vec<_> = store
+        .children(township.id, false, 0, 500)
+        .await?
+        .into_iter()
+        .filter(|c| c.is_grassroots())
+        .collect();
     unions.sort_by_key(|c| std::cmp::Reverse(c.member_count));
-    let chair_org = store.org(unions.first().ok_or_else(|| Error::rule("乡镇下没有基层工会"))?.id).await?;
+    let chair_org = store
+        .org(
+            unions
+                .first()
+                .ok_or_else(|| Error::rule("乡镇下没有基层工会"))?
+                .id,
+        )
+        .await?;
     let mut assessed = vec![];
     let mut queue = vec![jiangling.id];
     while let Some(id) = queue.pop() {
@@ -452,7 +572,11 @@ pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>> {
                 store.assign_to_assessor(&actor, id, *o).await?;
             }
         }
-        out.push(DemoAccount { username, role, scope: org.name.clone() });
+        out.push(DemoAccount {
+            username,
+            role,
+            scope: org.name.clone(),
+        });
     }
     Ok(out)
 }

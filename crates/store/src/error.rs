@@ -6,7 +6,10 @@ use gonghui_domain::Invalid;
 pub enum Error {
     /// Input that breaks a rule; `field` names the form field when there is one.
     #[error("{message}")]
-    Invalid { field: Option<&'static str>, message: String },
+    Invalid {
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("未找到该{0}")]
     NotFound(&'static str),
     /// The change collides with the current state (e.g. the person is already a member elsewhere).
@@ -28,16 +31,25 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
-        Error::Invalid { field: Some(field), message: message.into() }
+        Error::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
     }
 
     pub fn rule(message: impl Into<String>) -> Error {
-        Error::Invalid { field: None, message: message.into() }
+        Error::Invalid {
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// Attach a domain validation failure to a form field.
     pub fn field(field: &'static str) -> impl FnOnce(Invalid) -> Error {
-        move |e| Error::Invalid { field: Some(field), message: e.0 }
+        move |e| Error::Invalid {
+            field: Some(field),
+            message: e.0,
+        }
     }
 
     /// True when the database refused a row because a unique index already holds the value.

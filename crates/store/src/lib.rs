@@ -15,6 +15,7 @@ pub mod members;
 pub mod orgs;
 mod schema;
 pub mod search;
+mod settings;
 pub mod units;
 
 pub use accounts::{Account, AccountListItem, LoginOutcome, NewAccount, SessionRow};
@@ -23,7 +24,8 @@ pub use db::{Engine, Record, Store, Tx};
 pub use error::{Error, Result};
 pub use members::{MaskedMember, Member, MemberInput, MembershipPeriod};
 pub use orgs::{
-    Affiliation, Committee, Link, LinkKind, OfficerInput, Officer, Org, OrgChild, OrgInput, OrgRef, SubtreeTotals,
+    Affiliation, Committee, Link, LinkKind, Officer, OfficerInput, Org, OrgChild, OrgInput, OrgRef,
+    SubtreeTotals,
 };
 pub use search::{SearchResults, SearchScope, Visibility};
 pub use units::{Coverage, Unit, UnitInput};

@@ -4,14 +4,15 @@
 
 use chrono::{NaiveDate, Utc};
 use gonghui_domain::{
-    Education, IdNumber, JoinMethod, MemberStatus, NewEmploymentGroup, Phone, Sex, mask_name, search_keys,
+    Education, IdNumber, JoinMethod, MemberStatus, NewEmploymentGroup, Phone, Sex, mask_name,
+    search_keys,
 };
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
 use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
-use crate::orgs::{load_active, Org};
+use crate::orgs::{Org, load_active};
 use crate::schema::{Members, Memberships, Orgs};
 use crate::{Error, Result, Store};
 
@@ -41,11 +42,17 @@ pub struct Member {
 
 impl Member {
     pub fn id_masked(&self) -> String {
-        IdNumber::parse(&self.id_number).map(|i| i.masked()).unwrap_or_else(|_| "******".into())
+        IdNumber::parse(&self.id_number)
+            .map(|i| i.masked())
+            .unwrap_or_else(|_| "******".into())
     }
 
     pub fn phone_masked(&self) -> Option<String> {
-        self.phone.as_deref().map(|p| Phone::parse(p).map(|p| p.masked()).unwrap_or_else(|_| "****".into()))
+        self.phone.as_deref().map(|p| {
+            Phone::parse(p)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "****".into())
+        })
     }
 
     pub fn education(&self) -> Option<Education> {
@@ -53,7 +60,9 @@ impl Member {
     }
 
     pub fn new_employment_group(&self) -> Option<NewEmploymentGroup> {
-        self.new_employment_group.as_deref().and_then(NewEmploymentGroup::from_code)
+        self.new_employment_group
+            .as_deref()
+            .and_then(NewEmploymentGroup::from_code)
     }
 
     /// The record with personal data masked, as lists, exports and the audit trail carry it.
@@ -126,7 +135,12 @@ struct AuditMember<'a> {
 }
 
 fn audit_view(m: &Member) -> AuditMember<'_> {
-    AuditMember { name: mask_name(&m.name), id_number: m.id_masked(), org_id: m.org_id, status: m.status.code() }
+    AuditMember {
+        name: mask_name(&m.name),
+        id_number: m.id_masked(),
+        org_id: m.org_id,
+        status: m.status.code(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -164,14 +178,22 @@ pub(crate) fn select_members() -> SelectStatement {
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Member> {
-    tx.optional(&select_members().and_where(Expr::col((Members::Table, Members::Id)).eq(id)).to_owned())
-        .await?
-        .ok_or(Error::NotFound("会员"))
+    tx.optional(
+        &select_members()
+            .and_where(Expr::col((Members::Table, Members::Id)).eq(id))
+            .to_owned(),
+    )
+    .await?
+    .ok_or(Error::NotFound("会员"))
 }
 
 async fn by_id_number(tx: &mut Tx, id_number: &str) -> Result<Option<Member>> {
-    tx.optional(&select_members().and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id_number)).to_owned())
-        .await
+    tx.optional(
+        &select_members()
+            .and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id_number))
+            .to_owned(),
+    )
+    .await
 }
 
 fn today() -> NaiveDate {
@@ -184,7 +206,10 @@ fn check_input(input: &MemberInput) -> Result<String> {
         return Err(Error::invalid("join_date", "入会日期不能晚于今天"));
     }
     if input.join_date < input.id_number.birth_date() {
-        return Err(Error::invalid("join_date", "入会日期不能早于出生日期，请核对"));
+        return Err(Error::invalid(
+            "join_date",
+            "入会日期不能早于出生日期，请核对",
+        ));
     }
     Ok(name)
 }
@@ -193,7 +218,11 @@ async fn open_membership(tx: &mut Tx, member_id: i64, org_id: i64, from: NaiveDa
     tx.execute(
         &Query::insert()
             .into_table(Memberships::Table)
-            .columns([Memberships::MemberId, Memberships::OrgId, Memberships::ValidFrom])
+            .columns([
+                Memberships::MemberId,
+                Memberships::OrgId,
+                Memberships::ValidFrom,
+            ])
             .values_panic([member_id.into(), org_id.into(), from.into()])
             .to_owned(),
     )
@@ -201,17 +230,28 @@ async fn open_membership(tx: &mut Tx, member_id: i64, org_id: i64, from: NaiveDa
     Ok(())
 }
 
-async fn close_membership(tx: &mut Tx, member_id: i64, date: NaiveDate, reason: &str) -> Result<()> {
+async fn close_membership(
+    tx: &mut Tx,
+    member_id: i64,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<()> {
     // A back-dated change would leave a history row that ends before it begins.
     if let Some((from,)) = period_bound(tx, member_id, Memberships::ValidFrom, true).await?
         && date < from
     {
-        return Err(Error::invalid("date", format!("日期不能早于现会籍的开始日期 {from}")));
+        return Err(Error::invalid(
+            "date",
+            format!("日期不能早于现会籍的开始日期 {from}"),
+        ));
     }
     tx.execute(
         &Query::update()
             .table(Memberships::Table)
-            .values([(Memberships::ValidTo, date.into()), (Memberships::EndReason, reason.into())])
+            .values([
+                (Memberships::ValidTo, date.into()),
+                (Memberships::EndReason, reason.into()),
+            ])
             .and_where(Expr::col(Memberships::MemberId).eq(member_id))
             .and_where(Expr::col(Memberships::ValidTo).is_null())
             .to_owned(),
@@ -221,7 +261,12 @@ async fn close_membership(tx: &mut Tx, member_id: i64, date: NaiveDate, reason: 
 }
 
 /// The start of the open period (`open`), or the latest end of a closed one.
-async fn period_bound(tx: &mut Tx, member_id: i64, col: Memberships, open: bool) -> Result<Option<(NaiveDate,)>> {
+async fn period_bound(
+    tx: &mut Tx,
+    member_id: i64,
+    col: Memberships,
+    open: bool,
+) -> Result<Option<(NaiveDate,)>> {
     let mut q = Query::select()
         .column(col)
         .from(Memberships::Table)
@@ -229,14 +274,29 @@ async fn period_bound(tx: &mut Tx, member_id: i64, col: Memberships, open: bool)
         .order_by(col, Order::Desc)
         .limit(1)
         .to_owned();
-    q.and_where(if open { Expr::col(Memberships::ValidTo).is_null() } else { Expr::col(Memberships::ValidTo).is_not_null() });
+    q.and_where(if open {
+        Expr::col(Memberships::ValidTo).is_null()
+    } else {
+        Expr::col(Memberships::ValidTo).is_not_null()
+    });
     tx.optional(&q).await
 }
 
 /// Move every member of `from` to `into` (used when unions merge).
-pub(crate) async fn transfer_all_in(tx: &mut Tx, from: i64, into: i64, date: NaiveDate) -> Result<()> {
+pub(crate) async fn transfer_all_in(
+    tx: &mut Tx,
+    from: i64,
+    into: i64,
+    date: NaiveDate,
+) -> Result<()> {
     let ids: Vec<(i64,)> = tx
-        .all(&Query::select().column(Members::Id).from(Members::Table).and_where(Expr::col(Members::OrgId).eq(from)).to_owned())
+        .all(
+            &Query::select()
+                .column(Members::Id)
+                .from(Members::Table)
+                .and_where(Expr::col(Members::OrgId).eq(from))
+                .to_owned(),
+        )
         .await?;
     for (id,) in ids {
         close_membership(tx, id, date, "工会合并").await?;
@@ -245,7 +305,10 @@ pub(crate) async fn transfer_all_in(tx: &mut Tx, from: i64, into: i64, date: Nai
     tx.execute(
         &Query::update()
             .table(Members::Table)
-            .values([(Members::OrgId, into.into()), (Members::UpdatedAt, Utc::now().into())])
+            .values([
+                (Members::OrgId, into.into()),
+                (Members::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Members::OrgId).eq(from))
             .to_owned(),
     )
@@ -267,7 +330,12 @@ impl Store {
     /// Register a member in grassroots union `org_id`. A person who left earlier rejoins on
     /// their old record; a person who is an active member elsewhere is refused with the union
     /// that holds them, so the clerk can arrange a transfer instead.
-    pub async fn create_member(&self, actor: &Actor, org_id: i64, input: MemberInput) -> Result<i64> {
+    pub async fn create_member(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        input: MemberInput,
+    ) -> Result<i64> {
         let name = check_input(&input)?;
         let mut tx = self.begin().await?;
         let org = load_active(&mut tx, org_id, "org_id").await?;
@@ -279,7 +347,10 @@ impl Store {
             Some(m) if m.status.is_active() => {
                 let holder = m.org_id.map(|o| o.to_string()).unwrap_or_default();
                 let holder_name = match m.org_id {
-                    Some(o) => crate::orgs::load(&mut tx, o).await.map(|o| o.name).unwrap_or(holder),
+                    Some(o) => crate::orgs::load(&mut tx, o)
+                        .await
+                        .map(|o| o.name)
+                        .unwrap_or(holder),
                     None => holder,
                 };
                 return Err(Error::Conflict(format!(
@@ -290,10 +361,14 @@ impl Store {
                 )));
             }
             Some(m) => {
-                if let Some((ended,)) = period_bound(&mut tx, m.id, Memberships::ValidTo, false).await?
+                if let Some((ended,)) =
+                    period_bound(&mut tx, m.id, Memberships::ValidTo, false).await?
                     && input.join_date < ended
                 {
-                    return Err(Error::invalid("join_date", format!("入会日期不能早于上次会籍结束的日期 {ended}，请核对")));
+                    return Err(Error::invalid(
+                        "join_date",
+                        format!("入会日期不能早于上次会籍结束的日期 {ended}，请核对"),
+                    ));
                 }
                 tx.execute(
                     &Query::update()
@@ -308,17 +383,33 @@ impl Store {
             }
             None => {
                 let mut cols = vec![Members::IdNumber, Members::CreatedAt, Members::UpdatedAt];
-                let mut vals: Vec<Expr> = vec![input.id_number.as_str().into(), now.into(), now.into()];
+                let mut vals: Vec<Expr> =
+                    vec![input.id_number.as_str().into(), now.into(), now.into()];
                 for (c, v) in member_values(&input, &name, &keys, org_id) {
                     cols.push(c);
                     vals.push(v);
                 }
-                tx.insert_id(Query::insert().into_table(Members::Table).columns(cols).values_panic(vals).to_owned()).await?
+                tx.insert_id(
+                    Query::insert()
+                        .into_table(Members::Table)
+                        .columns(cols)
+                        .values_panic(vals)
+                        .to_owned(),
+                )
+                .await?
             }
         };
         open_membership(&mut tx, id, org_id, input.join_date).await?;
         let m = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "member.join", Target::new("member", Some(id), m.org_id), None, Some(&audit_view(&m))).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "member.join",
+            Target::new("member", Some(id), m.org_id),
+            None,
+            Some(&audit_view(&m)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -330,7 +421,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let before = load(&mut tx, id).await?;
         if before.id_number != input.id_number.as_str() {
-            return Err(Error::invalid("id_number", "身份证号码是会员的唯一标识，不能在此修改"));
+            return Err(Error::invalid(
+                "id_number",
+                "身份证号码是会员的唯一标识，不能在此修改",
+            ));
         }
         let keys = search_keys(&name);
         let org_id = before.org_id.unwrap_or_default();
@@ -347,17 +441,35 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.update", Target::new("member", Some(id), after.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "member.update",
+            Target::new("member", Some(id), after.org_id),
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// 会籍转接: move an active membership to another grassroots union from `date`.
-    pub async fn transfer_member(&self, actor: &Actor, id: i64, to_org: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn transfer_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        to_org: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let before = load(&mut tx, id).await?;
         if !before.status.is_active() {
-            return Err(Error::rule(format!("{}目前不在籍（{}），请重新办理入会", mask_name(&before.name), before.status.label())));
+            return Err(Error::rule(format!(
+                "{}目前不在籍（{}），请重新办理入会",
+                mask_name(&before.name),
+                before.status.label()
+            )));
         }
         if before.org_id == Some(to_org) {
             return Err(Error::invalid("to_org", "转入工会与现在所在工会相同"));
@@ -382,17 +494,34 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.transfer", Target::new("member", Some(id), after.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "member.transfer",
+            Target::new("member", Some(id), after.org_id),
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Change membership status: 保留会籍 keeps the union; 退会 ends the membership.
-    pub async fn set_member_status(&self, actor: &Actor, id: i64, status: MemberStatus, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn set_member_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: MemberStatus,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let before = load(&mut tx, id).await?;
         if before.status == status {
-            return Err(Error::invalid("status", format!("会籍状态已是“{}”", status.label())));
+            return Err(Error::invalid(
+                "status",
+                format!("会籍状态已是“{}”", status.label()),
+            ));
         }
         match status {
             MemberStatus::Active | MemberStatus::Retained => {
@@ -407,7 +536,11 @@ impl Store {
                 close_membership(&mut tx, id, date, status.label()).await?;
             }
         }
-        let org: Option<i64> = if status.is_active() { before.org_id } else { None };
+        let org: Option<i64> = if status.is_active() {
+            before.org_id
+        } else {
+            None
+        };
         tx.execute(
             &Query::update()
                 .table(Members::Table)
@@ -421,7 +554,15 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "member.status", Target::new("member", Some(id), before.org_id), Some(&audit_view(&before)), Some(&audit_view(&after))).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "member.status",
+            Target::new("member", Some(id), before.org_id),
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -477,7 +618,11 @@ impl Store {
                 .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "org_name")
                 .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "org_path")
                 .from(Memberships::Table)
-                .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Memberships::Table, Memberships::OrgId)))
+                .inner_join(
+                    Orgs::Table,
+                    Expr::col((Orgs::Table, Orgs::Id))
+                        .equals((Memberships::Table, Memberships::OrgId)),
+                )
                 .and_where(Expr::col((Memberships::Table, Memberships::MemberId)).eq(member_id))
                 .order_by((Memberships::Table, Memberships::ValidFrom), Order::Desc)
                 .order_by((Memberships::Table, Memberships::Id), Order::Desc)
@@ -487,19 +632,44 @@ impl Store {
     }
 }
 
-fn member_values(input: &MemberInput, name: &str, keys: &gonghui_domain::SearchKeys, org_id: i64) -> Vec<(Members, Expr)> {
+fn member_values(
+    input: &MemberInput,
+    name: &str,
+    keys: &gonghui_domain::SearchKeys,
+    org_id: i64,
+) -> Vec<(Members, Expr)> {
     vec![
         (Members::Name, name.into()),
         (Members::NamePinyin, keys.full.clone().into()),
         (Members::NameInitials, keys.initials.clone().into()),
         (Members::Sex, input.id_number.sex().code().into()),
         (Members::BirthDate, input.id_number.birth_date().into()),
-        (Members::Phone, input.phone.as_ref().map(|p| p.as_str().to_owned()).into()),
-        (Members::Ethnicity, input.ethnicity.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).into()),
-        (Members::Education, input.education.map(|e| e.code().to_owned()).into()),
+        (
+            Members::Phone,
+            input.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
+        ),
+        (
+            Members::Ethnicity,
+            input
+                .ethnicity
+                .as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .into(),
+        ),
+        (
+            Members::Education,
+            input.education.map(|e| e.code().to_owned()).into(),
+        ),
         (Members::MigrantWorker, input.migrant_worker.into()),
         (Members::DispatchedWorker, input.dispatched_worker.into()),
-        (Members::NewEmploymentGroup, input.new_employment_group.map(|g| g.code().to_owned()).into()),
+        (
+            Members::NewEmploymentGroup,
+            input
+                .new_employment_group
+                .map(|g| g.code().to_owned())
+                .into(),
+        ),
         (Members::JoinDate, input.join_date.into()),
         (Members::JoinMethod, input.join_method.code().into()),
         (Members::Status, MemberStatus::Active.code().into()),

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use gonghui_domain::{
-    AreaKind, CommitteeKind, GrassrootsKind, IndustryCode, OfficerRole, OrgKind,
+    AreaKind, CommitteeKind, GrassrootsKind, IndustryCode, OfficerRole, OfficerSource, OrgKind,
     RegionCode, Uscc, check_no_cycle, search_keys,
 };
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
@@ -13,8 +13,7 @@ use serde::Serialize;
 use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::schema::{
-    Committees, Members, Officers, OrgAffiliations, OrgGuidance, Orgs,
-    SectorMemberships, Units,
+    Committees, Members, Officers, OrgAffiliations, OrgGuidance, Orgs, SectorMemberships, Units,
 };
 use crate::{Error, Result, Store};
 
@@ -81,7 +80,10 @@ impl Org {
 
     /// Ids from the root down to this org, from the materialized path.
     pub fn lineage(&self) -> Vec<i64> {
-        self.path.split('/').filter_map(|s| s.parse().ok()).collect()
+        self.path
+            .split('/')
+            .filter_map(|s| s.parse().ok())
+            .collect()
     }
 }
 
@@ -123,7 +125,10 @@ impl OrgInput {
     fn check(&self) -> Result<()> {
         let name = self.name.trim();
         if name.chars().count() < 2 || name.chars().count() > 60 {
-            return Err(Error::invalid("name", "工会名称应为2至60个字，例如“荆州市建设工会”"));
+            return Err(Error::invalid(
+                "name",
+                "工会名称应为2至60个字，例如“荆州市建设工会”",
+            ));
         }
         match (self.kind, self.sub_kind.as_deref()) {
             (OrgKind::Grassroots, Some(s)) if GrassrootsKind::from_code(s).is_some() => {}
@@ -142,7 +147,10 @@ impl OrgInput {
             }
             (_, None) => {}
             (_, Some(_)) => {
-                return Err(Error::invalid("sub_kind", "只有基层工会和区域工会需要选择细分类型"));
+                return Err(Error::invalid(
+                    "sub_kind",
+                    "只有基层工会和区域工会需要选择细分类型",
+                ));
             }
         }
         if let Some(u) = &self.uscc {
@@ -184,7 +192,9 @@ impl OrgChild {
     pub fn kind_label(&self) -> &'static str {
         let g = self.sub_kind.as_deref().and_then(GrassrootsKind::from_code);
         let a = self.sub_kind.as_deref().and_then(AreaKind::from_code);
-        g.map(|g| g.label()).or(a.map(|a| a.label())).unwrap_or(self.kind.label())
+        g.map(|g| g.label())
+            .or(a.map(|a| a.label()))
+            .unwrap_or(self.kind.label())
     }
 }
 
@@ -232,6 +242,12 @@ pub struct Officer {
     pub term_end: Option<NaiveDate>,
     pub phone: Option<String>,
     pub left_on: Option<NaiveDate>,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub source: OfficerSource,
+    pub represents_org_id: Option<i64>,
+    pub is_association_leader: bool,
+    pub is_enterprise_head: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -243,6 +259,36 @@ pub struct OfficerInput {
     pub term_start: Option<NaiveDate>,
     pub term_end: Option<NaiveDate>,
     pub phone: Option<String>,
+    pub source: OfficerSource,
+    /// For a sector federation's officers: the member union they represent.
+    pub represents_org_id: Option<i64>,
+    /// 行业协会会长/副会长: may not hold office in a sector federation (seed 000).
+    pub is_association_leader: bool,
+    /// 企业行政负责人: may not hold office in a sector federation (seed 000).
+    pub is_enterprise_head: bool,
+}
+
+impl OfficerInput {
+    /// An ordinary officer of the org itself.
+    pub fn plain(
+        committee: CommitteeKind,
+        role: OfficerRole,
+        name: impl Into<String>,
+    ) -> OfficerInput {
+        OfficerInput {
+            committee,
+            role,
+            name: name.into(),
+            full_time: false,
+            term_start: None,
+            term_end: None,
+            phone: None,
+            source: OfficerSource::Other,
+            represents_org_id: None,
+            is_association_leader: false,
+            is_enterprise_head: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -297,14 +343,21 @@ pub(crate) fn select_orgs() -> SelectStatement {
 }
 
 pub(crate) async fn load(tx: &mut Tx, id: i64) -> Result<Org> {
-    let q = select_orgs().and_where(Expr::col((Orgs::Table, Orgs::Id)).eq(id)).to_owned();
+    let q = select_orgs()
+        .and_where(Expr::col((Orgs::Table, Orgs::Id)).eq(id))
+        .to_owned();
     tx.optional(&q).await?.ok_or(Error::NotFound("工会组织"))
 }
 
 pub(crate) async fn load_active(tx: &mut Tx, id: i64, field: &'static str) -> Result<Org> {
-    let org = load(tx, id).await.map_err(|_| Error::invalid(field, "找不到所选的工会组织"))?;
+    let org = load(tx, id)
+        .await
+        .map_err(|_| Error::invalid(field, "找不到所选的工会组织"))?;
     if !org.is_active() {
-        return Err(Error::invalid(field, format!("{}已撤销，不能再办理此项业务", org.name)));
+        return Err(Error::invalid(
+            field,
+            format!("{}已撤销，不能再办理此项业务", org.name),
+        ));
     }
     Ok(org)
 }
@@ -314,7 +367,10 @@ async fn count(tx: &mut Tx, q: SelectStatement) -> Result<i64> {
 }
 
 fn count_of(table: impl sea_query::IntoTableRef) -> SelectStatement {
-    Query::select().expr(Expr::cust("COUNT(*)")).from(table).to_owned()
+    Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(table)
+        .to_owned()
 }
 
 async fn ensure_unique_uscc(tx: &mut Tx, uscc: Option<&Uscc>, except: Option<i64>) -> Result<()> {
@@ -330,7 +386,11 @@ async fn ensure_unique_uscc(tx: &mut Tx, uscc: Option<&Uscc>, except: Option<i64
     if let Some(other) = tx.optional::<OrgRef, _>(&q).await? {
         return Err(Error::invalid(
             "uscc",
-            format!("统一社会信用代码 {} 已登记给“{}”，请核对", u.as_str(), other.name),
+            format!(
+                "统一社会信用代码 {} 已登记给“{}”，请核对",
+                u.as_str(),
+                other.name
+            ),
         ));
     }
     Ok(())
@@ -341,7 +401,9 @@ fn today() -> NaiveDate {
 }
 
 fn opt_trim(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    s.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 impl Store {
@@ -357,7 +419,15 @@ impl Store {
         }
         let id = insert_org(&mut tx, &input, None).await?;
         let org = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "org.create", Target::new("org", Some(id), Some(id)), None, Some(&org)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "org.create",
+            Target::new("org", Some(id), Some(id)),
+            None,
+            Some(&org),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -372,9 +442,18 @@ impl Store {
     ) -> Result<i64> {
         input.check()?;
         let mut tx = self.begin().await?;
-        let id = create_org_in(&mut tx, parent_id, &input, valid_from.unwrap_or_else(today)).await?;
+        let id =
+            create_org_in(&mut tx, parent_id, &input, valid_from.unwrap_or_else(today)).await?;
         let org = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "org.create", Target::new("org", Some(id), Some(id)), None, Some(&org)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "org.create",
+            Target::new("org", Some(id), Some(id)),
+            None,
+            Some(&org),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -388,7 +467,10 @@ impl Store {
             if let Some(pid) = before.parent_id {
                 let parent = load(&mut tx, pid).await?;
                 if !input.kind.may_be_child_of(parent.kind) {
-                    return Err(Error::invalid("kind", input.kind.parent_rule_message(parent.kind).0));
+                    return Err(Error::invalid(
+                        "kind",
+                        input.kind.parent_rule_message(parent.kind).0,
+                    ));
                 }
             } else {
                 return Err(Error::invalid("kind", "市总工会的类型不能修改"));
@@ -409,7 +491,11 @@ impl Store {
                     if !kind.may_be_child_of(input.kind) {
                         return Err(Error::invalid(
                             "kind",
-                            format!("它下面还有{}，改为{}后不能再管理它们，请先调整下级组织", kind.label(), input.kind.label()),
+                            format!(
+                                "它下面还有{}，改为{}后不能再管理它们，请先调整下级组织",
+                                kind.label(),
+                                input.kind.label()
+                            ),
                         ));
                     }
                 }
@@ -418,11 +504,16 @@ impl Store {
         if before.kind == OrgKind::Grassroots && input.kind != OrgKind::Grassroots {
             let covered = count(
                 &mut tx,
-                count_of(Units::Table).and_where(Expr::col(Units::CoveringOrgId).eq(id)).to_owned(),
+                count_of(Units::Table)
+                    .and_where(Expr::col(Units::CoveringOrgId).eq(id))
+                    .to_owned(),
             )
             .await?;
             if covered > 0 {
-                return Err(Error::invalid("kind", "它还覆盖着单位，只有基层工会可以覆盖单位，请先调整覆盖关系"));
+                return Err(Error::invalid(
+                    "kind",
+                    "它还覆盖着单位，只有基层工会可以覆盖单位，请先调整覆盖关系",
+                ));
             }
         }
         ensure_unique_uscc(&mut tx, input.uscc.as_ref(), Some(id)).await?;
@@ -436,11 +527,27 @@ impl Store {
                 (Orgs::ShortName, opt_trim(&input.short_name).into()),
                 (Orgs::NamePinyin, keys.full.into()),
                 (Orgs::NameInitials, keys.initials.into()),
-                (Orgs::RegionCode, input.region.as_ref().map(|r| r.as_str().to_owned()).into()),
-                (Orgs::IndustryCode, input.industry.as_ref().map(|r| r.as_str().to_owned()).into()),
+                (
+                    Orgs::RegionCode,
+                    input.region.as_ref().map(|r| r.as_str().to_owned()).into(),
+                ),
+                (
+                    Orgs::IndustryCode,
+                    input
+                        .industry
+                        .as_ref()
+                        .map(|r| r.as_str().to_owned())
+                        .into(),
+                ),
                 (Orgs::FoundedOn, input.founded_on.into()),
-                (Orgs::Uscc, input.uscc.as_ref().map(|u| u.as_str().to_owned()).into()),
-                (Orgs::LegalPersonCert, opt_trim(&input.legal_person_cert).into()),
+                (
+                    Orgs::Uscc,
+                    input.uscc.as_ref().map(|u| u.as_str().to_owned()).into(),
+                ),
+                (
+                    Orgs::LegalPersonCert,
+                    opt_trim(&input.legal_person_cert).into(),
+                ),
                 (Orgs::IndependentAccount, input.independent_account.into()),
                 (Orgs::Address, opt_trim(&input.address).into()),
                 (Orgs::ContactPerson, opt_trim(&input.contact_person).into()),
@@ -451,7 +558,15 @@ impl Store {
             .to_owned();
         tx.execute(&stmt).await.map_err(|e| uscc_taken(e, "uscc"))?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.update", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "org.update",
+            Target::new("org", Some(id), Some(id)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -470,7 +585,15 @@ impl Store {
         let before = load(&mut tx, id).await?;
         move_in(&mut tx, &before, new_parent_id, date, reason.as_deref()).await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.move", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "org.move",
+            Target::new("org", Some(id), Some(id)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -494,8 +617,20 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        let units = count(&mut tx, count_of(Units::Table).and_where(Expr::col(Units::CoveringOrgId).eq(id)).to_owned()).await?;
-        let members = count(&mut tx, count_of(Members::Table).and_where(Expr::col(Members::OrgId).eq(id)).to_owned()).await?;
+        let units = count(
+            &mut tx,
+            count_of(Units::Table)
+                .and_where(Expr::col(Units::CoveringOrgId).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        let members = count(
+            &mut tx,
+            count_of(Members::Table)
+                .and_where(Expr::col(Members::OrgId).eq(id))
+                .to_owned(),
+        )
+        .await?;
         if kids + units + members > 0 {
             return Err(Error::rule(format!(
                 "{}下还有{}个下级工会、{}个覆盖单位、{}名会员，请先转移或使用“合并”",
@@ -504,13 +639,27 @@ impl Store {
         }
         close_in(&mut tx, id, date, "撤销").await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "org.close", Target::new("org", Some(id), Some(id)), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "org.close",
+            Target::new("org", Some(id), Some(id)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Merge `from` into `into`: its child orgs move under `into`, its covered units and its
     /// members transfer to `into`, and `from` is closed. All history rows are kept.
-    pub async fn merge_org(&self, actor: &Actor, from: i64, into: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn merge_org(
+        &self,
+        actor: &Actor,
+        from: i64,
+        into: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let date = date.unwrap_or_else(today);
         if from == into {
             return Err(Error::invalid("into", "不能合并到自身"));
@@ -536,14 +685,36 @@ impl Store {
             )
             .await?;
         for kid in &kids {
-            move_in(&mut tx, kid, into, date, Some(&format!("随{}并入{}", source.name, target.name))).await?;
+            move_in(
+                &mut tx,
+                kid,
+                into,
+                date,
+                Some(&format!("随{}并入{}", source.name, target.name)),
+            )
+            .await?;
         }
         let unit_ids: Vec<(i64,)> = tx
-            .all(&Query::select().column(Units::Id).from(Units::Table).and_where(Expr::col(Units::CoveringOrgId).eq(from)).to_owned())
+            .all(
+                &Query::select()
+                    .column(Units::Id)
+                    .from(Units::Table)
+                    .and_where(Expr::col(Units::CoveringOrgId).eq(from))
+                    .to_owned(),
+            )
             .await?;
-        let members = count(&mut tx, count_of(Members::Table).and_where(Expr::col(Members::OrgId).eq(from)).to_owned()).await?;
+        let members = count(
+            &mut tx,
+            count_of(Members::Table)
+                .and_where(Expr::col(Members::OrgId).eq(from))
+                .to_owned(),
+        )
+        .await?;
         if (!unit_ids.is_empty() || members > 0) && target.kind != OrgKind::Grassroots {
-            return Err(Error::invalid("into", "只有基层工会可以覆盖单位、登记会员，请选择一个基层工会合并"));
+            return Err(Error::invalid(
+                "into",
+                "只有基层工会可以覆盖单位、登记会员，请选择一个基层工会合并",
+            ));
         }
         for (unit_id,) in unit_ids {
             crate::units::cover_in(&mut tx, unit_id, &target, date, true).await?;
@@ -551,7 +722,15 @@ impl Store {
         crate::members::transfer_all_in(&mut tx, from, into, date).await?;
         close_in(&mut tx, from, date, &format!("并入{}", target.name)).await?;
         let after = load(&mut tx, from).await?;
-        audit::record(&mut tx, actor, "org.merge", Target::new("org", Some(from), Some(from)), Some(&source), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "org.merge",
+            Target::new("org", Some(from), Some(from)),
+            Some(&source),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -563,7 +742,12 @@ impl Store {
     /// The root (city federation), if the deployment has one yet.
     pub async fn root(&self) -> Result<Option<Org>> {
         let mut tx = self.read().await?;
-        tx.optional(&select_orgs().and_where(Expr::col(Orgs::ParentId).is_null()).to_owned()).await
+        tx.optional(
+            &select_orgs()
+                .and_where(Expr::col(Orgs::ParentId).is_null())
+                .to_owned(),
+        )
+        .await
     }
 
     /// Orgs from the root down to `org` (inclusive), for breadcrumbs.
@@ -581,7 +765,13 @@ impl Store {
     }
 
     /// Direct children of an org, a page at a time, with the counts a tree row shows.
-    pub async fn children(&self, id: i64, include_closed: bool, offset: u64, limit: u64) -> Result<Vec<OrgChild>> {
+    pub async fn children(
+        &self,
+        id: i64,
+        include_closed: bool,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<OrgChild>> {
         let mut tx = self.read().await?;
         let mut q = Query::select()
             .columns([
@@ -628,7 +818,14 @@ impl Store {
         let mut tx = self.read().await?;
         let active = || Expr::col((Orgs::Table, Orgs::Status)).eq(ACTIVE);
         let within = || in_subtree(Expr::col((Orgs::Table, Orgs::Path)), &org.path);
-        let orgs = count(&mut tx, count_of(Orgs::Table).and_where(within()).and_where(active()).to_owned()).await?;
+        let orgs = count(
+            &mut tx,
+            count_of(Orgs::Table)
+                .and_where(within())
+                .and_where(active())
+                .to_owned(),
+        )
+        .await?;
         let grassroots = count(
             &mut tx,
             count_of(Orgs::Table)
@@ -644,7 +841,11 @@ impl Store {
                     .expr(Expr::cust("COUNT(*)"))
                     .expr(Expr::cust("CAST(SUM(units.employees) AS BIGINT)"))
                     .from(Units::Table)
-                    .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)))
+                    .inner_join(
+                        Orgs::Table,
+                        Expr::col((Orgs::Table, Orgs::Id))
+                            .equals((Units::Table, Units::CoveringOrgId)),
+                    )
                     .and_where(within())
                     .to_owned(),
             )
@@ -652,7 +853,10 @@ impl Store {
         let members = count(
             &mut tx,
             count_of(Members::Table)
-                .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Members::Table, Members::OrgId)))
+                .inner_join(
+                    Orgs::Table,
+                    Expr::col((Orgs::Table, Orgs::Id)).equals((Members::Table, Members::OrgId)),
+                )
                 .and_where(within())
                 .to_owned(),
         )
@@ -680,9 +884,16 @@ impl Store {
             .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "parent_name")
             .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "parent_path")
             .from(OrgAffiliations::Table)
-            .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((OrgAffiliations::Table, OrgAffiliations::ParentId)))
+            .inner_join(
+                Orgs::Table,
+                Expr::col((Orgs::Table, Orgs::Id))
+                    .equals((OrgAffiliations::Table, OrgAffiliations::ParentId)),
+            )
             .and_where(Expr::col((OrgAffiliations::Table, OrgAffiliations::OrgId)).eq(id))
-            .order_by((OrgAffiliations::Table, OrgAffiliations::ValidFrom), Order::Desc)
+            .order_by(
+                (OrgAffiliations::Table, OrgAffiliations::ValidFrom),
+                Order::Desc,
+            )
             .order_by((OrgAffiliations::Table, OrgAffiliations::Id), Order::Desc)
             .to_owned();
         tx.all(&q).await
@@ -696,7 +907,11 @@ impl Store {
             .from(OrgAffiliations::Table)
             .and_where(Expr::col(OrgAffiliations::OrgId).eq(id))
             .and_where(Expr::col(OrgAffiliations::ValidFrom).lte(date))
-            .and_where(Expr::col(OrgAffiliations::ValidTo).is_null().or(Expr::col(OrgAffiliations::ValidTo).gt(date)))
+            .and_where(
+                Expr::col(OrgAffiliations::ValidTo)
+                    .is_null()
+                    .or(Expr::col(OrgAffiliations::ValidTo).gt(date)),
+            )
             .to_owned();
         Ok(tx.optional::<(i64,), _>(&q).await?.map(|r| r.0))
     }
@@ -704,7 +919,13 @@ impl Store {
     // ---- guidance (业务指导) and sector memberships (行业工会联合会成员) ----
 
     /// Record that `guide_id` (an industrial union or other upper union) guides `org_id`.
-    pub async fn add_guidance(&self, actor: &Actor, guide_id: i64, org_id: i64, date: Option<NaiveDate>) -> Result<i64> {
+    pub async fn add_guidance(
+        &self,
+        actor: &Actor,
+        guide_id: i64,
+        org_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<i64> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let guide = load_active(&mut tx, guide_id, "guide_id").await?;
@@ -713,63 +934,122 @@ impl Store {
             return Err(Error::invalid("guide_id", "基层工会不能作为业务指导单位"));
         }
         if guide_id == org_id || org.parent_id == Some(guide_id) {
-            return Err(Error::invalid("guide_id", "业务指导单位不能是本组织或它的隶属上级（隶属关系已包含领导关系）"));
+            return Err(Error::invalid(
+                "guide_id",
+                "业务指导单位不能是本组织或它的隶属上级（隶属关系已包含领导关系）",
+            ));
         }
         let open = open_link_exists(&mut tx, LinkKind::Guidance, guide_id, org_id).await?;
         if open {
-            return Err(Error::invalid("guide_id", format!("{}已在指导{}", guide.name, org.name)));
+            return Err(Error::invalid(
+                "guide_id",
+                format!("{}已在指导{}", guide.name, org.name),
+            ));
         }
         let id = tx
             .insert_id(
                 Query::insert()
                     .into_table(OrgGuidance::Table)
-                    .columns([OrgGuidance::GuideId, OrgGuidance::OrgId, OrgGuidance::ValidFrom])
+                    .columns([
+                        OrgGuidance::GuideId,
+                        OrgGuidance::OrgId,
+                        OrgGuidance::ValidFrom,
+                    ])
                     .values_panic([guide_id.into(), org_id.into(), date.into()])
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "guidance.add", Target::new("org", Some(org_id), Some(org_id)), None, Some(&(guide_id, org_id, date))).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "guidance.add",
+            Target::new("org", Some(org_id), Some(org_id)),
+            None,
+            Some(&(guide_id, org_id, date)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Add a grassroots union to a sector federation. Its affiliation, dues channel and
     /// membership records stay where they are (seed 002: 四个不变).
-    pub async fn add_sector_member(&self, actor: &Actor, sector_id: i64, member_id: i64, date: Option<NaiveDate>) -> Result<i64> {
+    pub async fn add_sector_member(
+        &self,
+        actor: &Actor,
+        sector_id: i64,
+        member_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<i64> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let sector = load_active(&mut tx, sector_id, "sector_id").await?;
         let member = load_active(&mut tx, member_id, "member_id").await?;
         if sector.kind != OrgKind::SectorFederation {
-            return Err(Error::invalid("sector_id", format!("{}不是行业工会联合会", sector.name)));
+            return Err(Error::invalid(
+                "sector_id",
+                format!("{}不是行业工会联合会", sector.name),
+            ));
         }
         if member.kind != OrgKind::Grassroots {
-            return Err(Error::invalid("member_id", "行业工会联合会的成员应为基层工会"));
+            return Err(Error::invalid(
+                "member_id",
+                "行业工会联合会的成员应为基层工会",
+            ));
         }
         if open_link_exists(&mut tx, LinkKind::Sector, sector_id, member_id).await? {
-            return Err(Error::invalid("member_id", format!("{}已是{}的成员", member.name, sector.name)));
+            return Err(Error::invalid(
+                "member_id",
+                format!("{}已是{}的成员", member.name, sector.name),
+            ));
         }
         let id = tx
             .insert_id(
                 Query::insert()
                     .into_table(SectorMemberships::Table)
-                    .columns([SectorMemberships::SectorId, SectorMemberships::MemberId, SectorMemberships::ValidFrom])
+                    .columns([
+                        SectorMemberships::SectorId,
+                        SectorMemberships::MemberId,
+                        SectorMemberships::ValidFrom,
+                    ])
                     .values_panic([sector_id.into(), member_id.into(), date.into()])
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "sector.join", Target::new("org", Some(member_id), Some(member_id)), None, Some(&(sector_id, member_id, date))).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "sector.join",
+            Target::new("org", Some(member_id), Some(member_id)),
+            None,
+            Some(&(sector_id, member_id, date)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// End a guidance edge or sector membership (kept as history).
-    pub async fn end_link(&self, actor: &Actor, kind: LinkKind, link_id: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn end_link(
+        &self,
+        actor: &Actor,
+        kind: LinkKind,
+        link_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let (table, id_col, to_col) = match kind {
-            LinkKind::Guidance => (OrgGuidance::Table.into_iden(), OrgGuidance::Id.into_iden(), OrgGuidance::ValidTo.into_iden()),
-            LinkKind::Sector => (SectorMemberships::Table.into_iden(), SectorMemberships::Id.into_iden(), SectorMemberships::ValidTo.into_iden()),
+            LinkKind::Guidance => (
+                OrgGuidance::Table.into_iden(),
+                OrgGuidance::Id.into_iden(),
+                OrgGuidance::ValidTo.into_iden(),
+            ),
+            LinkKind::Sector => (
+                SectorMemberships::Table.into_iden(),
+                SectorMemberships::Id.into_iden(),
+                SectorMemberships::ValidTo.into_iden(),
+            ),
         };
         let n = tx
             .execute(
@@ -784,7 +1064,15 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("关系"));
         }
-        audit::record::<(), _>(&mut tx, actor, kind.end_action(), Target::new("link", Some(link_id), None), None, Some(&date)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            kind.end_action(),
+            Target::new("link", Some(link_id), None),
+            None,
+            Some(&date),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -806,7 +1094,12 @@ impl Store {
 
     // ---- officers and committees ----
 
-    pub async fn add_officer(&self, actor: &Actor, org_id: i64, input: OfficerInput) -> Result<i64> {
+    pub async fn add_officer(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        input: OfficerInput,
+    ) -> Result<i64> {
         let name = gonghui_domain::check_person_name(&input.name).map_err(Error::field("name"))?;
         if let (Some(s), Some(e)) = (input.term_start, input.term_end) {
             gonghui_domain::check_term(s, e).map_err(Error::field("term_end"))?;
@@ -826,6 +1119,10 @@ impl Store {
                         Officers::TermStart,
                         Officers::TermEnd,
                         Officers::Phone,
+                        Officers::Source,
+                        Officers::RepresentsOrgId,
+                        Officers::IsAssociationLeader,
+                        Officers::IsEnterpriseHead,
                     ])
                     .values_panic([
                         org_id.into(),
@@ -836,17 +1133,34 @@ impl Store {
                         input.term_start.into(),
                         input.term_end.into(),
                         opt_trim(&input.phone).into(),
+                        input.source.code().into(),
+                        input.represents_org_id.into(),
+                        input.is_association_leader.into(),
+                        input.is_enterprise_head.into(),
                     ])
                     .to_owned(),
             )
             .await?;
-        audit::record::<(), _>(&mut tx, actor, "officer.add", Target::new("org", Some(org_id), Some(org_id)), None, Some(&input)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "officer.add",
+            Target::new("org", Some(org_id), Some(org_id)),
+            None,
+            Some(&input),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// An officer leaves office; the row stays as history.
-    pub async fn end_officer(&self, actor: &Actor, officer_id: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn end_officer(
+        &self,
+        actor: &Actor,
+        officer_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let date = date.unwrap_or_else(today);
         let mut tx = self.begin().await?;
         let n = tx
@@ -862,7 +1176,15 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("在任人员"));
         }
-        audit::record::<(), _>(&mut tx, actor, "officer.end", Target::new("officer", Some(officer_id), None), None, Some(&date)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "officer.end",
+            Target::new("officer", Some(officer_id), None),
+            None,
+            Some(&date),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -870,7 +1192,13 @@ impl Store {
     pub async fn officer_org(&self, officer_id: i64) -> Result<i64> {
         let mut tx = self.read().await?;
         let row: Option<(i64,)> = tx
-            .optional(&Query::select().column(Officers::OrgId).from(Officers::Table).and_where(Expr::col(Officers::Id).eq(officer_id)).to_owned())
+            .optional(
+                &Query::select()
+                    .column(Officers::OrgId)
+                    .from(Officers::Table)
+                    .and_where(Expr::col(Officers::Id).eq(officer_id))
+                    .to_owned(),
+            )
             .await?;
         row.map(|r| r.0).ok_or(Error::NotFound("任职记录"))
     }
@@ -889,6 +1217,10 @@ impl Store {
                 Officers::TermEnd,
                 Officers::Phone,
                 Officers::LeftOn,
+                Officers::Source,
+                Officers::RepresentsOrgId,
+                Officers::IsAssociationLeader,
+                Officers::IsEnterpriseHead,
             ])
             .from(Officers::Table)
             .and_where(Expr::col(Officers::OrgId).eq(org_id))
@@ -899,7 +1231,14 @@ impl Store {
     }
 
     /// Set up (or re-date) one of an org's committees.
-    pub async fn set_committee(&self, actor: &Actor, org_id: i64, kind: CommitteeKind, established_on: Option<NaiveDate>, note: Option<String>) -> Result<()> {
+    pub async fn set_committee(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        kind: CommitteeKind,
+        established_on: Option<NaiveDate>,
+        note: Option<String>,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         load_active(&mut tx, org_id, "org_id").await?;
         let existing: Option<(i64,)> = tx
@@ -917,7 +1256,10 @@ impl Store {
                 tx.execute(
                     &Query::update()
                         .table(Committees::Table)
-                        .values([(Committees::EstablishedOn, established_on.into()), (Committees::Note, opt_trim(&note).into())])
+                        .values([
+                            (Committees::EstablishedOn, established_on.into()),
+                            (Committees::Note, opt_trim(&note).into()),
+                        ])
                         .and_where(Expr::col(Committees::Id).eq(cid))
                         .to_owned(),
                 )
@@ -927,21 +1269,45 @@ impl Store {
                 tx.execute(
                     &Query::insert()
                         .into_table(Committees::Table)
-                        .columns([Committees::OrgId, Committees::Kind, Committees::EstablishedOn, Committees::Note])
-                        .values_panic([org_id.into(), kind.code().into(), established_on.into(), opt_trim(&note).into()])
+                        .columns([
+                            Committees::OrgId,
+                            Committees::Kind,
+                            Committees::EstablishedOn,
+                            Committees::Note,
+                        ])
+                        .values_panic([
+                            org_id.into(),
+                            kind.code().into(),
+                            established_on.into(),
+                            opt_trim(&note).into(),
+                        ])
                         .to_owned(),
                 )
                 .await?;
             }
         }
-        audit::record::<(), _>(&mut tx, actor, "committee.set", Target::new("org", Some(org_id), Some(org_id)), None, Some(&(kind, established_on))).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "committee.set",
+            Target::new("org", Some(org_id), Some(org_id)),
+            None,
+            Some(&(kind, established_on)),
+        )
+        .await?;
         tx.commit().await
     }
 
     pub async fn committees(&self, org_id: i64) -> Result<Vec<Committee>> {
         let mut tx = self.read().await?;
         let q = Query::select()
-            .columns([Committees::Id, Committees::OrgId, Committees::Kind, Committees::EstablishedOn, Committees::Note])
+            .columns([
+                Committees::Id,
+                Committees::OrgId,
+                Committees::Kind,
+                Committees::EstablishedOn,
+                Committees::Note,
+            ])
             .from(Committees::Table)
             .and_where(Expr::col(Committees::OrgId).eq(org_id))
             .order_by(Committees::Id, Order::Asc)
@@ -987,10 +1353,28 @@ async fn open_link_exists(tx: &mut Tx, kind: LinkKind, upper: i64, lower: i64) -
 /// members); otherwise the orgs that guide `id` (or the sectors it belongs to).
 async fn links(tx: &mut Tx, kind: LinkKind, id: i64, downward: bool) -> Result<Vec<Link>> {
     let (table, upper, lower, from, to, lid) = match kind {
-        LinkKind::Guidance => ("org_guidance", "guide_id", "org_id", "valid_from", "valid_to", "id"),
-        LinkKind::Sector => ("sector_memberships", "sector_id", "member_id", "valid_from", "valid_to", "id"),
+        LinkKind::Guidance => (
+            "org_guidance",
+            "guide_id",
+            "org_id",
+            "valid_from",
+            "valid_to",
+            "id",
+        ),
+        LinkKind::Sector => (
+            "sector_memberships",
+            "sector_id",
+            "member_id",
+            "valid_from",
+            "valid_to",
+            "id",
+        ),
     };
-    let (me, other) = if downward { (upper, lower) } else { (lower, upper) };
+    let (me, other) = if downward {
+        (upper, lower)
+    } else {
+        (lower, upper)
+    };
     let q = Query::select()
         .expr_as(Expr::col(("l", lid)), "id")
         .expr_as(Expr::col(("o", "id")), "other_id")
@@ -999,7 +1383,13 @@ async fn links(tx: &mut Tx, kind: LinkKind, id: i64, downward: bool) -> Result<V
         .expr_as(Expr::col(("l", from)), "valid_from")
         .expr_as(Expr::col(("l", to)), "valid_to")
         .from_as(table, "l")
-        .inner_join(sea_query::TableRef::Table(sea_query::Alias::new("orgs").into_iden().into(), Some(sea_query::Alias::new("o").into_iden())), Expr::col(("o", "id")).equals(("l", other)))
+        .inner_join(
+            sea_query::TableRef::Table(
+                sea_query::Alias::new("orgs").into_iden().into(),
+                Some(sea_query::Alias::new("o").into_iden()),
+            ),
+            Expr::col(("o", "id")).equals(("l", other)),
+        )
         .and_where(Expr::col(("l", me)).eq(id))
         .order_by(("l", to), Order::Desc)
         .order_by(("o", "name"), Order::Asc)
@@ -1054,7 +1444,11 @@ async fn insert_org(tx: &mut Tx, input: &OrgInput, parent: Option<&Org>) -> Resu
                     keys.full.into(),
                     keys.initials.into(),
                     input.region.as_ref().map(|r| r.as_str().to_owned()).into(),
-                    input.industry.as_ref().map(|r| r.as_str().to_owned()).into(),
+                    input
+                        .industry
+                        .as_ref()
+                        .map(|r| r.as_str().to_owned())
+                        .into(),
                     input.founded_on.into(),
                     input.uscc.as_ref().map(|u| u.as_str().to_owned()).into(),
                     opt_trim(&input.legal_person_cert).into(),
@@ -1075,21 +1469,39 @@ async fn insert_org(tx: &mut Tx, input: &OrgInput, parent: Option<&Org>) -> Resu
         .await
         .map_err(|e| uscc_taken(e, "uscc"))?;
     let path = format!("{}{}/", parent.map(|p| p.path.as_str()).unwrap_or("/"), id);
-    tx.execute(&Query::update().table(Orgs::Table).value(Orgs::Path, path).and_where(Expr::col(Orgs::Id).eq(id)).to_owned())
-        .await?;
+    tx.execute(
+        &Query::update()
+            .table(Orgs::Table)
+            .value(Orgs::Path, path)
+            .and_where(Expr::col(Orgs::Id).eq(id))
+            .to_owned(),
+    )
+    .await?;
     Ok(id)
 }
 
-pub(crate) async fn create_org_in(tx: &mut Tx, parent_id: i64, input: &OrgInput, valid_from: NaiveDate) -> Result<i64> {
+pub(crate) async fn create_org_in(
+    tx: &mut Tx,
+    parent_id: i64,
+    input: &OrgInput,
+    valid_from: NaiveDate,
+) -> Result<i64> {
     let parent = load_active(tx, parent_id, "parent_id").await?;
     if !input.kind.may_be_child_of(parent.kind) {
-        return Err(Error::invalid("kind", input.kind.parent_rule_message(parent.kind).0));
+        return Err(Error::invalid(
+            "kind",
+            input.kind.parent_rule_message(parent.kind).0,
+        ));
     }
     let id = insert_org(tx, input, Some(&parent)).await?;
     tx.execute(
         &Query::insert()
             .into_table(OrgAffiliations::Table)
-            .columns([OrgAffiliations::OrgId, OrgAffiliations::ParentId, OrgAffiliations::ValidFrom])
+            .columns([
+                OrgAffiliations::OrgId,
+                OrgAffiliations::ParentId,
+                OrgAffiliations::ValidFrom,
+            ])
             .values_panic([id.into(), parent_id.into(), valid_from.into()])
             .to_owned(),
     )
@@ -1097,7 +1509,13 @@ pub(crate) async fn create_org_in(tx: &mut Tx, parent_id: i64, input: &OrgInput,
     Ok(id)
 }
 
-async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, reason: Option<&str>) -> Result<()> {
+async fn move_in(
+    tx: &mut Tx,
+    org: &Org,
+    new_parent_id: i64,
+    date: NaiveDate,
+    reason: Option<&str>,
+) -> Result<()> {
     let Some(old_parent) = org.parent_id else {
         return Err(Error::rule("市总工会是最上级组织，不能移动"));
     };
@@ -1110,7 +1528,10 @@ async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, re
     let parent = load_active(tx, new_parent_id, "parent_id").await?;
     check_no_cycle(org.id, &parent.lineage()).map_err(Error::field("parent_id"))?;
     if !org.kind.may_be_child_of(parent.kind) {
-        return Err(Error::invalid("parent_id", org.kind.parent_rule_message(parent.kind).0));
+        return Err(Error::invalid(
+            "parent_id",
+            org.kind.parent_rule_message(parent.kind).0,
+        ));
     }
     let open: Option<(i64, NaiveDate)> = tx
         .optional(
@@ -1141,8 +1562,18 @@ async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, re
     tx.execute(
         &Query::insert()
             .into_table(OrgAffiliations::Table)
-            .columns([OrgAffiliations::OrgId, OrgAffiliations::ParentId, OrgAffiliations::ValidFrom, OrgAffiliations::Reason])
-            .values_panic([org.id.into(), new_parent_id.into(), date.into(), reason.map(str::to_owned).into()])
+            .columns([
+                OrgAffiliations::OrgId,
+                OrgAffiliations::ParentId,
+                OrgAffiliations::ValidFrom,
+                OrgAffiliations::Reason,
+            ])
+            .values_panic([
+                org.id.into(),
+                new_parent_id.into(),
+                date.into(),
+                reason.map(str::to_owned).into(),
+            ])
             .to_owned(),
     )
     .await?;
@@ -1156,7 +1587,10 @@ async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, re
             .table(Orgs::Table)
             // Inlined rather than bound: bound placeholders in custom SQL differ between the
             // engines, and these values are ours (digits and '/'), never user text.
-            .value(Orgs::Path, Expr::cust(format!("'{new_path}' || substr(path, {})", old_len + 1)))
+            .value(
+                Orgs::Path,
+                Expr::cust(format!("'{new_path}' || substr(path, {})", old_len + 1)),
+            )
             .value(Orgs::Depth, Expr::cust(format!("depth + ({depth_shift})")))
             .and_where(Expr::col(Orgs::Path).gte(lo))
             .and_where(Expr::col(Orgs::Path).lt(hi))
@@ -1166,7 +1600,10 @@ async fn move_in(tx: &mut Tx, org: &Org, new_parent_id: i64, date: NaiveDate, re
     tx.execute(
         &Query::update()
             .table(Orgs::Table)
-            .values([(Orgs::ParentId, new_parent_id.into()), (Orgs::UpdatedAt, Utc::now().into())])
+            .values([
+                (Orgs::ParentId, new_parent_id.into()),
+                (Orgs::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Orgs::Id).eq(org.id))
             .to_owned(),
     )
@@ -1178,7 +1615,11 @@ async fn close_in(tx: &mut Tx, id: i64, date: NaiveDate, reason: &str) -> Result
     tx.execute(
         &Query::update()
             .table(Orgs::Table)
-            .values([(Orgs::Status, CLOSED.into()), (Orgs::ClosedOn, date.into()), (Orgs::UpdatedAt, Utc::now().into())])
+            .values([
+                (Orgs::Status, CLOSED.into()),
+                (Orgs::ClosedOn, date.into()),
+                (Orgs::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Orgs::Id).eq(id))
             .to_owned(),
     )
@@ -1186,7 +1627,10 @@ async fn close_in(tx: &mut Tx, id: i64, date: NaiveDate, reason: &str) -> Result
     tx.execute(
         &Query::update()
             .table(OrgAffiliations::Table)
-            .values([(OrgAffiliations::ValidTo, date.into()), (OrgAffiliations::Reason, reason.into())])
+            .values([
+                (OrgAffiliations::ValidTo, date.into()),
+                (OrgAffiliations::Reason, reason.into()),
+            ])
             .and_where(Expr::col(OrgAffiliations::OrgId).eq(id))
             .and_where(Expr::col(OrgAffiliations::ValidTo).is_null())
             .to_owned(),

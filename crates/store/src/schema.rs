@@ -83,6 +83,10 @@ pub enum Officers {
     TermEnd,
     Phone,
     LeftOn,
+    Source,
+    RepresentsOrgId,
+    IsAssociationLeader,
+    IsEnterpriseHead,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -220,4 +224,11 @@ pub enum Sessions {
     CreatedAt,
     LastSeenAt,
     Ip,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Settings {
+    Table,
+    Key,
+    Value,
 }

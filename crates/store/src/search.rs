@@ -8,10 +8,10 @@ use gonghui_domain::{IdNumber, Uscc, normalize_query};
 use sea_query::{Cond, Expr, ExprTrait, Order};
 use serde::Serialize;
 
-use crate::members::{select_members, Member};
-use crate::orgs::{select_orgs, Org};
+use crate::members::{Member, select_members};
+use crate::orgs::{Org, select_orgs};
 use crate::schema::{Members, Orgs, Units};
-use crate::units::{select_units, Unit};
+use crate::units::{Unit, select_units};
 use crate::{Result, Store};
 
 #[derive(Debug, Default)]
@@ -44,7 +44,10 @@ pub enum Visibility {
     /// Orgs in these subtrees (materialized paths), their units and members, plus units not yet
     /// covered whose region code starts with one of `unit_regions` (the 逐一摸底 directory of
     /// an area federation).
-    Within { subtrees: Vec<String>, unit_regions: Vec<String> },
+    Within {
+        subtrees: Vec<String>,
+        unit_regions: Vec<String>,
+    },
 }
 
 impl Visibility {
@@ -54,7 +57,12 @@ impl Visibility {
             Visibility::Within { subtrees, .. } => Some(
                 subtrees
                     .iter()
-                    .fold(Cond::any(), |c, p| c.add(crate::orgs::in_subtree(Expr::col((Orgs::Table, Orgs::Path)), p)))
+                    .fold(Cond::any(), |c, p| {
+                        c.add(crate::orgs::in_subtree(
+                            Expr::col((Orgs::Table, Orgs::Path)),
+                            p,
+                        ))
+                    })
                     // An empty list must match nothing, not everything.
                     .add(Expr::cust("1 = 0")),
             ),
@@ -73,11 +81,25 @@ fn scoped_orgs(visible: &Visibility) -> sea_query::SelectStatement {
 fn scoped_units(visible: &Visibility) -> sea_query::SelectStatement {
     let mut q = select_units();
     if let (Some(c), Visibility::Within { unit_regions, .. }) = (visible.orgs_cond(), visible) {
-        q.left_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)));
-        let uncovered = unit_regions.iter().fold(Cond::any().add(Expr::cust("1 = 0")), |acc, r| {
-            acc.add(Expr::col((Units::Table, Units::RegionCode)).like(sea_query::LikeExpr::new(format!("{r}%"))))
-        });
-        q.cond_where(Cond::any().add(c).add(Cond::all().add(Expr::col((Units::Table, Units::CoveringOrgId)).is_null()).add(uncovered)));
+        q.left_join(
+            Orgs::Table,
+            Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)),
+        );
+        let uncovered = unit_regions
+            .iter()
+            .fold(Cond::any().add(Expr::cust("1 = 0")), |acc, r| {
+                acc.add(
+                    Expr::col((Units::Table, Units::RegionCode))
+                        .like(sea_query::LikeExpr::new(format!("{r}%"))),
+                )
+            });
+        q.cond_where(
+            Cond::any().add(c).add(
+                Cond::all()
+                    .add(Expr::col((Units::Table, Units::CoveringOrgId)).is_null())
+                    .add(uncovered),
+            ),
+        );
     }
     q
 }
@@ -85,18 +107,32 @@ fn scoped_units(visible: &Visibility) -> sea_query::SelectStatement {
 fn scoped_members(visible: &Visibility) -> sea_query::SelectStatement {
     let mut q = select_members();
     if let Some(c) = visible.orgs_cond() {
-        q.inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Members::Table, Members::OrgId))).cond_where(c);
+        q.inner_join(
+            Orgs::Table,
+            Expr::col((Orgs::Table, Orgs::Id)).equals((Members::Table, Members::OrgId)),
+        )
+        .cond_where(c);
     }
     q
 }
 
 impl SearchScope {
-    pub const ALL: SearchScope = SearchScope { orgs: true, units: true, members: true };
-    pub const ORGS: SearchScope = SearchScope { orgs: true, units: false, members: false };
+    pub const ALL: SearchScope = SearchScope {
+        orgs: true,
+        units: true,
+        members: true,
+    };
+    pub const ORGS: SearchScope = SearchScope {
+        orgs: true,
+        units: false,
+        members: false,
+    };
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn like(col: Expr, pattern: String) -> Expr {
@@ -110,7 +146,13 @@ fn lower_col<T: sea_query::IntoColumnRef>(col: T) -> Expr {
 }
 
 impl Store {
-    pub async fn search(&self, query: &str, scope: SearchScope, visible: &Visibility, limit: u64) -> Result<SearchResults> {
+    pub async fn search(
+        &self,
+        query: &str,
+        scope: SearchScope,
+        visible: &Visibility,
+        limit: u64,
+    ) -> Result<SearchResults> {
         let q = normalize_query(query);
         let mut out = SearchResults::default();
         if q.is_empty() {
@@ -121,10 +163,22 @@ impl Store {
         // An exact code wins outright: people paste codes from licences and ID cards.
         if let Ok(uscc) = Uscc::parse(&q) {
             if scope.orgs {
-                out.orgs = tx.all(&scoped_orgs(visible).and_where(Expr::col((Orgs::Table, Orgs::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+                out.orgs = tx
+                    .all(
+                        &scoped_orgs(visible)
+                            .and_where(Expr::col((Orgs::Table, Orgs::Uscc)).eq(uscc.as_str()))
+                            .to_owned(),
+                    )
+                    .await?;
             }
             if scope.units {
-                out.units = tx.all(&scoped_units(visible).and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str())).to_owned()).await?;
+                out.units = tx
+                    .all(
+                        &scoped_units(visible)
+                            .and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str()))
+                            .to_owned(),
+                    )
+                    .await?;
             }
             if !out.is_empty() {
                 return Ok(out);
@@ -133,7 +187,13 @@ impl Store {
         if let Ok(id) = IdNumber::parse(&q) {
             if scope.members {
                 out.members = tx
-                    .all(&scoped_members(visible).and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id.as_str())).to_owned())
+                    .all(
+                        &scoped_members(visible)
+                            .and_where(
+                                Expr::col((Members::Table, Members::IdNumber)).eq(id.as_str()),
+                            )
+                            .to_owned(),
+                    )
                     .await?;
             }
             return Ok(out);
@@ -145,11 +205,26 @@ impl Store {
         let ascii = q.chars().all(|c| c.is_ascii_alphanumeric());
 
         if scope.orgs {
-            let cond = name_cond(Orgs::Name, Orgs::NameInitials, Orgs::NamePinyin, Orgs::Uscc, &contains, &prefix, ascii, Orgs::Table);
+            let cond = name_cond(
+                Orgs::Name,
+                Orgs::NameInitials,
+                Orgs::NamePinyin,
+                Orgs::Uscc,
+                &contains,
+                &prefix,
+                ascii,
+                Orgs::Table,
+            );
             let q = scoped_orgs(visible)
                 .cond_where(cond)
-                .order_by_expr(Expr::cust("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END"), Order::Asc)
-                .order_by_expr(rank(Orgs::Table, Orgs::Name, Orgs::NameInitials, &q, &prefix), Order::Asc)
+                .order_by_expr(
+                    Expr::cust("CASE WHEN orgs.status = 'active' THEN 0 ELSE 1 END"),
+                    Order::Asc,
+                )
+                .order_by_expr(
+                    rank(Orgs::Table, Orgs::Name, Orgs::NameInitials, &q, &prefix),
+                    Order::Asc,
+                )
                 .order_by((Orgs::Table, Orgs::Depth), Order::Asc)
                 .order_by((Orgs::Table, Orgs::NamePinyin), Order::Asc)
                 .limit(limit)
@@ -157,10 +232,22 @@ impl Store {
             out.orgs = tx.all(&q).await?;
         }
         if scope.units {
-            let cond = name_cond(Units::Name, Units::NameInitials, Units::NamePinyin, Units::Uscc, &contains, &prefix, ascii, Units::Table);
+            let cond = name_cond(
+                Units::Name,
+                Units::NameInitials,
+                Units::NamePinyin,
+                Units::Uscc,
+                &contains,
+                &prefix,
+                ascii,
+                Units::Table,
+            );
             let q = scoped_units(visible)
                 .cond_where(cond)
-                .order_by_expr(rank(Units::Table, Units::Name, Units::NameInitials, &q, &prefix), Order::Asc)
+                .order_by_expr(
+                    rank(Units::Table, Units::Name, Units::NameInitials, &q, &prefix),
+                    Order::Asc,
+                )
                 .order_by((Units::Table, Units::NamePinyin), Order::Asc)
                 .limit(limit)
                 .to_owned();
@@ -169,15 +256,33 @@ impl Store {
         if scope.members {
             // People are found by the start of their name (or its initials): a substring
             // search over hundreds of thousands of names mostly returns noise.
-            let mut cond = Cond::any().add(like(lower_col((Members::Table, Members::Name)), prefix.clone()));
+            let mut cond = Cond::any().add(like(
+                lower_col((Members::Table, Members::Name)),
+                prefix.clone(),
+            ));
             if ascii {
                 cond = cond
-                    .add(like(Expr::col((Members::Table, Members::NameInitials)), prefix.clone()))
-                    .add(like(Expr::col((Members::Table, Members::NamePinyin)), prefix.clone()));
+                    .add(like(
+                        Expr::col((Members::Table, Members::NameInitials)),
+                        prefix.clone(),
+                    ))
+                    .add(like(
+                        Expr::col((Members::Table, Members::NamePinyin)),
+                        prefix.clone(),
+                    ));
             }
             let q = scoped_members(visible)
                 .cond_where(cond)
-                .order_by_expr(rank(Members::Table, Members::Name, Members::NameInitials, &q, &prefix), Order::Asc)
+                .order_by_expr(
+                    rank(
+                        Members::Table,
+                        Members::Name,
+                        Members::NameInitials,
+                        &q,
+                        &prefix,
+                    ),
+                    Order::Asc,
+                )
                 .order_by((Members::Table, Members::NamePinyin), Order::Asc)
                 .limit(limit)
                 .to_owned();

@@ -2,7 +2,9 @@
 //! (建会/覆盖) of a unit by one grassroots union at a time, with history.
 
 use chrono::{NaiveDate, Utc};
-use gonghui_domain::{IndustryCode, OrgKind, Ownership, RegionCode, Uscc, check_headcount, search_keys};
+use gonghui_domain::{
+    IndustryCode, OrgKind, Ownership, RegionCode, Uscc, check_headcount, search_keys,
+};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
@@ -49,7 +51,10 @@ impl UnitInput {
     fn check(&self) -> Result<()> {
         let n = self.name.trim().chars().count();
         if !(2..=100).contains(&n) {
-            return Err(Error::invalid("name", "单位名称应为2至100个字，与营业执照一致"));
+            return Err(Error::invalid(
+                "name",
+                "单位名称应为2至100个字，与营业执照一致",
+            ));
         }
         if self.uscc.is_union() {
             return Err(Error::invalid(
@@ -59,7 +64,8 @@ impl UnitInput {
         }
         // The employee count alone first, so its error is shown beside its own field.
         check_headcount(self.employees, 0).map_err(Error::field("employees"))?;
-        check_headcount(self.employees, self.women_employees).map_err(Error::field("women_employees"))
+        check_headcount(self.employees, self.women_employees)
+            .map_err(Error::field("women_employees"))
     }
 }
 
@@ -95,9 +101,13 @@ pub(crate) fn select_units() -> SelectStatement {
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Unit> {
-    tx.optional(&select_units().and_where(Expr::col((Units::Table, Units::Id)).eq(id)).to_owned())
-        .await?
-        .ok_or(Error::NotFound("单位"))
+    tx.optional(
+        &select_units()
+            .and_where(Expr::col((Units::Table, Units::Id)).eq(id))
+            .to_owned(),
+    )
+    .await?
+    .ok_or(Error::NotFound("单位"))
 }
 
 fn today() -> NaiveDate {
@@ -105,14 +115,20 @@ fn today() -> NaiveDate {
 }
 
 async fn ensure_unique(tx: &mut Tx, uscc: &Uscc, except: Option<i64>) -> Result<()> {
-    let mut q = select_units().and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str())).to_owned();
+    let mut q = select_units()
+        .and_where(Expr::col((Units::Table, Units::Uscc)).eq(uscc.as_str()))
+        .to_owned();
     if let Some(id) = except {
         q.and_where(Expr::col((Units::Table, Units::Id)).ne(id));
     }
     if let Some(other) = tx.optional::<Unit, _>(&q).await? {
         return Err(Error::invalid(
             "uscc",
-            format!("统一社会信用代码 {} 已登记为“{}”，请勿重复登记", uscc.as_str(), other.name),
+            format!(
+                "统一社会信用代码 {} 已登记为“{}”，请勿重复登记",
+                uscc.as_str(),
+                other.name
+            ),
         ));
     }
     Ok(())
@@ -121,7 +137,12 @@ async fn ensure_unique(tx: &mut Tx, uscc: &Uscc, except: Option<i64>) -> Result<
 impl Store {
     /// Add a unit to the directory; when `covering_org` is given the unit is covered by that
     /// grassroots union from today.
-    pub async fn create_unit(&self, actor: &Actor, input: UnitInput, covering_org: Option<i64>) -> Result<i64> {
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        input: UnitInput,
+        covering_org: Option<i64>,
+    ) -> Result<i64> {
         input.check()?;
         let mut tx = self.begin().await?;
         ensure_unique(&mut tx, &input.uscc, None).await?;
@@ -154,13 +175,22 @@ impl Store {
                         keys.full.into(),
                         keys.initials.into(),
                         input.region.as_str().into(),
-                        input.industry.as_ref().map(|i| i.as_str().to_owned()).into(),
+                        input
+                            .industry
+                            .as_ref()
+                            .map(|i| i.as_str().to_owned())
+                            .into(),
                         input.ownership.code().into(),
                         input.employees.into(),
                         input.women_employees.into(),
                         input.above_scale.into(),
                         input.dispatch_agency.into(),
-                        input.park.as_ref().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).into(),
+                        input
+                            .park
+                            .as_ref()
+                            .map(|p| p.trim().to_owned())
+                            .filter(|p| !p.is_empty())
+                            .into(),
                         "active".into(),
                         now.into(),
                         now.into(),
@@ -173,7 +203,15 @@ impl Store {
             cover_in(&mut tx, id, &org, today(), false).await?;
         }
         let unit = load(&mut tx, id).await?;
-        audit::record::<(), _>(&mut tx, actor, "unit.create", Target::new("unit", Some(id), unit.covering_org_id), None, Some(&unit)).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "unit.create",
+            Target::new("unit", Some(id), unit.covering_org_id),
+            None,
+            Some(&unit),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -193,13 +231,28 @@ impl Store {
                     (Units::NamePinyin, keys.full.into()),
                     (Units::NameInitials, keys.initials.into()),
                     (Units::RegionCode, input.region.as_str().into()),
-                    (Units::IndustryCode, input.industry.as_ref().map(|i| i.as_str().to_owned()).into()),
+                    (
+                        Units::IndustryCode,
+                        input
+                            .industry
+                            .as_ref()
+                            .map(|i| i.as_str().to_owned())
+                            .into(),
+                    ),
                     (Units::Ownership, input.ownership.code().into()),
                     (Units::Employees, input.employees.into()),
                     (Units::WomenEmployees, input.women_employees.into()),
                     (Units::AboveScale, input.above_scale.into()),
                     (Units::DispatchAgency, input.dispatch_agency.into()),
-                    (Units::Park, input.park.as_ref().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).into()),
+                    (
+                        Units::Park,
+                        input
+                            .park
+                            .as_ref()
+                            .map(|p| p.trim().to_owned())
+                            .filter(|p| !p.is_empty())
+                            .into(),
+                    ),
                     (Units::UpdatedAt, Utc::now().into()),
                 ])
                 .and_where(Expr::col(Units::Id).eq(id))
@@ -207,23 +260,50 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        audit::record(&mut tx, actor, "unit.update", Target::new("unit", Some(id), after.covering_org_id), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "unit.update",
+            Target::new("unit", Some(id), after.covering_org_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Cover `unit_id` by grassroots union `org_id` from `date`, ending any earlier coverage.
-    pub async fn cover_unit(&self, actor: &Actor, unit_id: i64, org_id: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn cover_unit(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        org_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = load(&mut tx, unit_id).await?;
         let org = load_active(&mut tx, org_id, "covering_org_id").await?;
         cover_in(&mut tx, unit_id, &org, date.unwrap_or_else(today), true).await?;
         let after = load(&mut tx, unit_id).await?;
-        audit::record(&mut tx, actor, "unit.cover", Target::new("unit", Some(unit_id), after.covering_org_id), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "unit.cover",
+            Target::new("unit", Some(unit_id), after.covering_org_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// End a unit's coverage (its union was dissolved, or it left a joint union).
-    pub async fn uncover_unit(&self, actor: &Actor, unit_id: i64, date: Option<NaiveDate>) -> Result<()> {
+    pub async fn uncover_unit(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = load(&mut tx, unit_id).await?;
         if before.covering_org_id.is_none() {
@@ -231,7 +311,15 @@ impl Store {
         }
         end_coverage(&mut tx, unit_id, date.unwrap_or_else(today)).await?;
         let after = load(&mut tx, unit_id).await?;
-        audit::record(&mut tx, actor, "unit.uncover", Target::new("unit", Some(unit_id), before.covering_org_id), Some(&before), Some(&after)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "unit.uncover",
+            Target::new("unit", Some(unit_id), before.covering_org_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -255,8 +343,15 @@ impl Store {
     }
 
     /// Units in the directory registered in the org's region without any union covering them.
-    pub async fn uncovered_units_in(&self, org: &Org, offset: u64, limit: u64) -> Result<Vec<Unit>> {
-        let Some(region) = &org.region_code else { return Ok(vec![]) };
+    pub async fn uncovered_units_in(
+        &self,
+        org: &Org,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Unit>> {
+        let Some(region) = &org.region_code else {
+            return Ok(vec![]);
+        };
         let prefix = region.trim_end_matches("00").to_owned();
         let mut tx = self.read().await?;
         tx.all(
@@ -284,9 +379,16 @@ impl Store {
                 .expr_as(Expr::col((Orgs::Table, Orgs::Name)), "org_name")
                 .expr_as(Expr::col((Orgs::Table, Orgs::Path)), "org_path")
                 .from(UnitCoverages::Table)
-                .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((UnitCoverages::Table, UnitCoverages::OrgId)))
+                .inner_join(
+                    Orgs::Table,
+                    Expr::col((Orgs::Table, Orgs::Id))
+                        .equals((UnitCoverages::Table, UnitCoverages::OrgId)),
+                )
                 .and_where(Expr::col((UnitCoverages::Table, UnitCoverages::UnitId)).eq(unit_id))
-                .order_by((UnitCoverages::Table, UnitCoverages::ValidFrom), Order::Desc)
+                .order_by(
+                    (UnitCoverages::Table, UnitCoverages::ValidFrom),
+                    Order::Desc,
+                )
                 .order_by((UnitCoverages::Table, UnitCoverages::Id), Order::Desc)
                 .to_owned(),
         )
@@ -300,7 +402,10 @@ impl Store {
             &Query::select()
                 .expr(Expr::cust("COUNT(*)"))
                 .from(Units::Table)
-                .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)))
+                .inner_join(
+                    Orgs::Table,
+                    Expr::col((Orgs::Table, Orgs::Id)).equals((Units::Table, Units::CoveringOrgId)),
+                )
                 .and_where(in_subtree(Expr::col((Orgs::Table, Orgs::Path)), &org.path))
                 .to_owned(),
         )
@@ -323,7 +428,10 @@ async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> 
     if let Some((from,)) = open
         && date < from
     {
-        return Err(Error::invalid("date", format!("日期不能早于现覆盖关系的开始日期 {from}")));
+        return Err(Error::invalid(
+            "date",
+            format!("日期不能早于现覆盖关系的开始日期 {from}"),
+        ));
     }
     tx.execute(
         &Query::update()
@@ -337,7 +445,10 @@ async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> 
     tx.execute(
         &Query::update()
             .table(Units::Table)
-            .values([(Units::CoveringOrgId, Option::<i64>::None.into()), (Units::UpdatedAt, Utc::now().into())])
+            .values([
+                (Units::CoveringOrgId, Option::<i64>::None.into()),
+                (Units::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Units::Id).eq(unit_id))
             .to_owned(),
     )
@@ -347,16 +458,29 @@ async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> 
 
 /// Make `org` the covering union of `unit_id` from `date`. With `replace`, an existing
 /// coverage by another union is ended first; without it, an existing coverage is refused.
-pub(crate) async fn cover_in(tx: &mut Tx, unit_id: i64, org: &Org, date: NaiveDate, replace: bool) -> Result<()> {
+pub(crate) async fn cover_in(
+    tx: &mut Tx,
+    unit_id: i64,
+    org: &Org,
+    date: NaiveDate,
+    replace: bool,
+) -> Result<()> {
     if org.kind != OrgKind::Grassroots {
         return Err(Error::invalid(
             "covering_org_id",
-            format!("{}是{}，只有基层工会可以覆盖单位", org.name, org.kind.label()),
+            format!(
+                "{}是{}，只有基层工会可以覆盖单位",
+                org.name,
+                org.kind.label()
+            ),
         ));
     }
     let unit = load(tx, unit_id).await?;
     if unit.covering_org_id == Some(org.id) {
-        return Err(Error::invalid("covering_org_id", format!("{}已由{}覆盖", unit.name, org.name)));
+        return Err(Error::invalid(
+            "covering_org_id",
+            format!("{}已由{}覆盖", unit.name, org.name),
+        ));
     }
     if let Some(max) = org.grassroots_kind().and_then(|g| g.max_units()) {
         let n = tx
@@ -371,20 +495,32 @@ pub(crate) async fn cover_in(tx: &mut Tx, unit_id: i64, org: &Org, date: NaiveDa
         if n as usize >= max {
             return Err(Error::invalid(
                 "covering_org_id",
-                format!("{}是{}，只能覆盖{}个单位；多个小微单位共建请使用联合基层工会", org.name, org.kind_label(), max),
+                format!(
+                    "{}是{}，只能覆盖{}个单位；多个小微单位共建请使用联合基层工会",
+                    org.name,
+                    org.kind_label(),
+                    max
+                ),
             ));
         }
     }
     if unit.covering_org_id.is_some() {
         if !replace {
-            return Err(Error::invalid("covering_org_id", format!("{}已被其他工会覆盖", unit.name)));
+            return Err(Error::invalid(
+                "covering_org_id",
+                format!("{}已被其他工会覆盖", unit.name),
+            ));
         }
         end_coverage(tx, unit_id, date).await?;
     }
     tx.execute(
         &Query::insert()
             .into_table(UnitCoverages::Table)
-            .columns([UnitCoverages::UnitId, UnitCoverages::OrgId, UnitCoverages::ValidFrom])
+            .columns([
+                UnitCoverages::UnitId,
+                UnitCoverages::OrgId,
+                UnitCoverages::ValidFrom,
+            ])
             .values_panic([unit_id.into(), org.id.into(), date.into()])
             .to_owned(),
     )
@@ -392,7 +528,10 @@ pub(crate) async fn cover_in(tx: &mut Tx, unit_id: i64, org: &Org, date: NaiveDa
     tx.execute(
         &Query::update()
             .table(Units::Table)
-            .values([(Units::CoveringOrgId, org.id.into()), (Units::UpdatedAt, Utc::now().into())])
+            .values([
+                (Units::CoveringOrgId, org.id.into()),
+                (Units::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Units::Id).eq(unit_id))
             .to_owned(),
     )

@@ -23,6 +23,9 @@ pub async fn serve(Path(path): Path<String>) -> Response {
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     // Assets change only with a new binary; an hour keeps old county PCs from re-fetching.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     resp
 }

@@ -7,7 +7,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use gonghui_domain::{OrgKind, Role};
-use gonghui_store::{Account, Actor, Error, Member, Org, SessionRow, Store, Target, Unit, Visibility};
+use gonghui_store::{
+    Account, Actor, Error, Member, Org, SessionRow, Store, Target, Unit, Visibility,
+};
 
 use crate::AppError;
 
@@ -62,7 +64,9 @@ impl IntoResponse for AuthRejection {
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -97,7 +101,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
             if api {
                 return Err(AuthRejection::Api);
             }
-            let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into());
             return Err(AuthRejection::Login { next });
         };
         if !gate_allows(gate, &path) {
@@ -131,7 +139,11 @@ impl Auth {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { name: self.account.username.clone(), account_id: Some(self.account.id), ip: self.ip.clone() }
+        Actor {
+            name: self.account.username.clone(),
+            account_id: Some(self.account.id),
+            ip: self.ip.clone(),
+        }
     }
 
     /// Whether the account may see this org's record (and everything counted in its subtree).
@@ -161,7 +173,11 @@ impl Auth {
         self.role().writes_records() && org.path.starts_with(&self.scope.path)
     }
 
-    fn deny(&self, what: &str, target: Target<'_>) -> impl std::future::Future<Output = AppError> + '_ {
+    fn deny(
+        &self,
+        what: &str,
+        target: Target<'_>,
+    ) -> impl std::future::Future<Output = AppError> + '_ {
         let store = self.store.clone();
         let actor = self.actor();
         let action = format!("denied.{what}");
@@ -169,19 +185,37 @@ impl Auth {
         let api = self.api;
         async move {
             let target = Target::new(&kind, id, org);
-            if let Err(e) = store.audit_event(&actor, &action, target, false, None::<&()>).await {
+            if let Err(e) = store
+                .audit_event(&actor, &action, target, false, None::<&()>)
+                .await
+            {
                 tracing::error!(error = ?e, "could not audit a denial");
             }
-            AppError { error: Error::Forbidden, json: api }
+            AppError {
+                error: Error::Forbidden,
+                json: api,
+            }
         }
     }
 
     pub async fn read_org(&self, org: &Org) -> Result<(), AppError> {
-        if self.sees(org) { Ok(()) } else { Err(self.deny("read", Target::new("org", Some(org.id), Some(org.id))).await) }
+        if self.sees(org) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("read", Target::new("org", Some(org.id), Some(org.id)))
+                .await)
+        }
     }
 
     pub async fn write_org(&self, org: &Org) -> Result<(), AppError> {
-        if self.writes(org) { Ok(()) } else { Err(self.deny("write", Target::new("org", Some(org.id), Some(org.id))).await) }
+        if self.writes(org) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("org", Some(org.id), Some(org.id)))
+                .await)
+        }
     }
 
     /// The org a unit belongs to for access: its covering union; an uncovered unit belongs to
@@ -190,14 +224,35 @@ impl Auth {
         let ok = match unit.covering_org_id {
             Some(o) => {
                 let org = self.store.org(o).await?;
-                if write { self.writes(&org) } else { self.sees(&org) }
+                if write {
+                    self.writes(&org)
+                } else {
+                    self.sees(&org)
+                }
             }
             None => {
-                let in_region = self.unit_regions().iter().any(|r| unit.region_code.starts_with(r.as_str()));
-                in_region && if write { self.role().writes_records() } else { self.role().reads_records() }
+                let in_region = self
+                    .unit_regions()
+                    .iter()
+                    .any(|r| unit.region_code.starts_with(r.as_str()));
+                in_region
+                    && if write {
+                        self.role().writes_records()
+                    } else {
+                        self.role().reads_records()
+                    }
             }
         };
-        if ok { Ok(()) } else { Err(self.deny(if write { "write" } else { "read" }, Target::new("unit", Some(unit.id), unit.covering_org_id)).await) }
+        if ok {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    if write { "write" } else { "read" },
+                    Target::new("unit", Some(unit.id), unit.covering_org_id),
+                )
+                .await)
+        }
     }
 
     pub async fn read_unit(&self, unit: &Unit) -> Result<(), AppError> {
@@ -213,7 +268,12 @@ impl Auth {
     async fn member_org(&self, m: &Member) -> Result<Option<Org>, AppError> {
         let id = match m.org_id {
             Some(id) => Some(id),
-            None => self.store.memberships(m.id).await?.first().map(|p| p.org_id),
+            None => self
+                .store
+                .memberships(m.id)
+                .await?
+                .first()
+                .map(|p| p.org_id),
         };
         Ok(match id {
             Some(id) => Some(self.store.org(id).await?),
@@ -223,12 +283,24 @@ impl Auth {
 
     pub async fn read_member(&self, m: &Member) -> Result<(), AppError> {
         let org = self.member_org(m).await?;
-        if org.as_ref().is_some_and(|o| self.sees(o)) { Ok(()) } else { Err(self.deny("read", Target::new("member", Some(m.id), m.org_id)).await) }
+        if org.as_ref().is_some_and(|o| self.sees(o)) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("read", Target::new("member", Some(m.id), m.org_id))
+                .await)
+        }
     }
 
     pub async fn write_member(&self, m: &Member) -> Result<(), AppError> {
         let org = self.member_org(m).await?;
-        if org.as_ref().is_some_and(|o| self.writes(o)) { Ok(()) } else { Err(self.deny("write", Target::new("member", Some(m.id), m.org_id)).await) }
+        if org.as_ref().is_some_and(|o| self.writes(o)) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("member", Some(m.id), m.org_id))
+                .await)
+        }
     }
 
     /// Whether this account may see full ID numbers and phones (on request, audited).
@@ -238,16 +310,30 @@ impl Auth {
 
     pub async fn require(&self, cap: Capability) -> Result<(), AppError> {
         let ok = match cap {
-            Capability::ManageAccounts => matches!(self.role(), Role::SystemAdmin | Role::SecurityAdmin),
+            Capability::ManageAccounts => {
+                matches!(self.role(), Role::SystemAdmin | Role::SecurityAdmin)
+            }
             Capability::ManageRoles => self.role() == Role::SecurityAdmin,
             Capability::ReadAudit => self.role() == Role::AuditAdmin,
         };
-        if ok { Ok(()) } else { Err(self.deny(&format!("{cap:?}").to_lowercase(), Target::new("capability", None, Some(self.scope.id))).await) }
+        if ok {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    &format!("{cap:?}").to_lowercase(),
+                    Target::new("capability", None, Some(self.scope.id)),
+                )
+                .await)
+        }
     }
 
     /// Region prefixes of the unit directory this account works on (uncovered units).
     fn unit_regions(&self) -> Vec<String> {
-        if !self.role().reads_records() || self.role() == Role::Assessor || self.scope.kind == OrgKind::Grassroots {
+        if !self.role().reads_records()
+            || self.role() == Role::Assessor
+            || self.scope.kind == OrgKind::Grassroots
+        {
             return vec![];
         }
         match &self.scope.region_code {
@@ -263,13 +349,19 @@ impl Auth {
             Role::Assessor => self.assigned.iter().map(|a| a.path.clone()).collect(),
             _ => vec![self.scope.path.clone()],
         };
-        Visibility::Within { subtrees, unit_regions: self.unit_regions() }
+        Visibility::Within {
+            subtrees,
+            unit_regions: self.unit_regions(),
+        }
     }
 
     /// Org names for pickers: administrators choose scopes by name within their own subtree.
     pub fn picker_visibility(&self) -> Visibility {
         if self.role().is_admin() {
-            Visibility::Within { subtrees: vec![self.scope.path.clone()], unit_regions: vec![] }
+            Visibility::Within {
+                subtrees: vec![self.scope.path.clone()],
+                unit_regions: vec![],
+            }
         } else {
             self.visibility()
         }
@@ -301,14 +393,28 @@ impl Auth {
 
     /// Breadcrumbs of an org: its ancestors the account may open (paths are rebuilt from the
     /// org's own path, so no extra query is needed).
-    pub fn crumbs(&self, org: &Org, lineage: Vec<gonghui_store::OrgRef>) -> Vec<gonghui_store::OrgRef> {
+    pub fn crumbs(
+        &self,
+        org: &Org,
+        lineage: Vec<gonghui_store::OrgRef>,
+    ) -> Vec<gonghui_store::OrgRef> {
         let ids = org.lineage();
         lineage
             .into_iter()
             .filter(|r| r.id != org.id)
             .filter(|r| {
-                let upto = ids.iter().position(|i| *i == r.id).map(|p| &ids[..=p]).unwrap_or(&[]);
-                let path = format!("/{}/", upto.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("/"));
+                let upto = ids
+                    .iter()
+                    .position(|i| *i == r.id)
+                    .map(|p| &ids[..=p])
+                    .unwrap_or(&[]);
+                let path = format!(
+                    "/{}/",
+                    upto.iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                );
                 self.sees_path(&path)
             })
             .collect()

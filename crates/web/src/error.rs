@@ -28,7 +28,10 @@ impl AppError {
     }
 
     pub fn not_found(what: &'static str) -> AppError {
-        AppError { error: Error::NotFound(what), json: false }
+        AppError {
+            error: Error::NotFound(what),
+            json: false,
+        }
     }
 
     fn status(&self) -> StatusCode {
@@ -81,7 +84,12 @@ impl IntoResponse for AppError {
                 Error::StaleForm => ("csrf", None),
                 _ => ("internal", None),
             };
-            let body = ApiError { error: kind, field: field.map(str::to_owned), message, errors: Default::default() };
+            let body = ApiError {
+                error: kind,
+                field: field.map(str::to_owned),
+                message,
+                errors: Default::default(),
+            };
             return (status, Json(body)).into_response();
         }
         let title = match status {
@@ -91,7 +99,12 @@ impl IntoResponse for AppError {
             StatusCode::UNPROCESSABLE_ENTITY => "填写有误",
             _ => "系统出错",
         };
-        let page = ErrorPage { nav: crate::nav::Nav::anonymous(), status: status.as_u16(), title, message: message.clone() };
+        let page = ErrorPage {
+            nav: crate::nav::Nav::anonymous(),
+            status: status.as_u16(),
+            title,
+            message: message.clone(),
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, message).into_response(),

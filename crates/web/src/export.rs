@@ -9,9 +9,23 @@ pub fn audit_xlsx(entries: &[AuditEntry]) -> Result<Vec<u8>, String> {
     let ws = wb.add_worksheet();
     ws.set_name("审计日志").map_err(|e| e.to_string())?;
     let bold = Format::new().set_bold();
-    let headers = ["序号", "时间（UTC）", "账号", "来源地址", "操作", "对象类型", "对象", "工会组织", "结果", "修改前", "修改后", "哈希"];
+    let headers = [
+        "序号",
+        "时间（UTC）",
+        "账号",
+        "来源地址",
+        "操作",
+        "对象类型",
+        "对象",
+        "工会组织",
+        "结果",
+        "修改前",
+        "修改后",
+        "哈希",
+    ];
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(|e| e.to_string())?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(|e| e.to_string())?;
     }
     for (i, e) in entries.iter().enumerate() {
         let r = i as u32 + 1;
@@ -24,7 +38,11 @@ pub fn audit_xlsx(entries: &[AuditEntry]) -> Result<Vec<u8>, String> {
             crate::pages::admin::object_label(&e.object_kind).to_owned(),
             e.object_id.map(|v| v.to_string()).unwrap_or_default(),
             e.org_id.map(|v| v.to_string()).unwrap_or_default(),
-            if e.success { "成功".into() } else { "失败/拒绝".into() },
+            if e.success {
+                "成功".into()
+            } else {
+                "失败/拒绝".into()
+            },
             e.before.clone().unwrap_or_default(),
             e.after.clone().unwrap_or_default(),
             e.hash.clone().unwrap_or_default(),

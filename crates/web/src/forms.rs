@@ -18,7 +18,10 @@ pub struct FormState {
 
 impl FormState {
     pub fn from_values(values: HashMap<String, String>) -> FormState {
-        FormState { values, ..Default::default() }
+        FormState {
+            values,
+            ..Default::default()
+        }
     }
 
     /// The value typed for `name` ("" when none).
@@ -50,14 +53,19 @@ impl FormState {
     }
 
     pub fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.entry(name.to_owned()).or_insert_with(|| message.into());
+        self.errors
+            .entry(name.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     /// Put a store error where the person will see it: beside its field, or at the top.
     /// Database failures are not form errors and are passed back to become an error page.
     pub fn absorb(&mut self, err: Error) -> Result<(), Error> {
         match err {
-            Error::Invalid { field: Some(f), message } if self.values.contains_key(f) || KNOWN_FIELDS.contains(&f) => {
+            Error::Invalid {
+                field: Some(f),
+                message,
+            } if self.values.contains_key(f) || KNOWN_FIELDS.contains(&f) => {
                 self.error(f, message);
                 Ok(())
             }
@@ -85,7 +93,11 @@ impl FormState {
     }
 
     /// Parse an optional field with a domain parser, recording its error.
-    pub fn parse_opt<T, E: std::fmt::Display>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+    pub fn parse_opt<T, E: std::fmt::Display>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
         let raw = self.text(name)?;
         match parse(&raw) {
             Ok(v) => Some(v),
@@ -97,7 +109,12 @@ impl FormState {
     }
 
     /// Parse a required field with a domain parser.
-    pub fn parse_req<T, E: std::fmt::Display>(&mut self, name: &str, label: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+    pub fn parse_req<T, E: std::fmt::Display>(
+        &mut self,
+        name: &str,
+        label: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
         if self.text(name).is_none() {
             self.error(name, format!("请填写{label}"));
             return None;
@@ -127,10 +144,35 @@ impl FormState {
 
 /// Fields that forms render, so an error on a field whose value was empty still lands there.
 const KNOWN_FIELDS: &[&str] = &[
-    "name", "kind", "sub_kind", "uscc", "region_code", "industry_code", "founded_on", "short_name",
-    "parent_id", "date", "ownership", "employees", "women_employees", "covering_org_id", "id_number",
-    "phone", "join_date", "join_method", "org_id", "to_org", "status", "term_end", "term_start",
-    "into", "guide_id", "member_id", "sector_id", "education", "new_employment_group",
+    "name",
+    "kind",
+    "sub_kind",
+    "uscc",
+    "region_code",
+    "industry_code",
+    "founded_on",
+    "short_name",
+    "parent_id",
+    "date",
+    "ownership",
+    "employees",
+    "women_employees",
+    "covering_org_id",
+    "id_number",
+    "phone",
+    "join_date",
+    "join_method",
+    "org_id",
+    "to_org",
+    "status",
+    "term_end",
+    "term_start",
+    "into",
+    "guide_id",
+    "member_id",
+    "sector_id",
+    "education",
+    "new_employment_group",
 ];
 
 /// Dates as people type them: 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301.
@@ -154,7 +196,14 @@ mod tests {
     #[test]
     fn dates_in_the_forms_people_use() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-        for s in ["2024-03-01", "2024/3/1", "2024.3.1", "2024年3月1日", "20240301", " ２０２４-03-01 "] {
+        for s in [
+            "2024-03-01",
+            "2024/3/1",
+            "2024.3.1",
+            "2024年3月1日",
+            "20240301",
+            " ２０２４-03-01 ",
+        ] {
             assert_eq!(parse_date(s), Ok(d), "{s}");
         }
         assert!(parse_date("2024-02-30").unwrap_err().contains("无法识别"));

@@ -2,8 +2,8 @@
 //! these functions, so a rule or a message is written once and reads the same everywhere.
 
 use gonghui_domain::{
-    AreaKind, Education, GrassrootsKind, IdNumber, IndustryCode, JoinMethod, NewEmploymentGroup, OrgKind, Ownership,
-    Phone, RegionCode, Uscc,
+    AreaKind, Education, GrassrootsKind, IdNumber, IndustryCode, JoinMethod, NewEmploymentGroup,
+    OrgKind, Ownership, Phone, RegionCode, Uscc,
 };
 use gonghui_store::{MemberInput, OrgInput, SearchScope, Store, UnitInput, Visibility};
 
@@ -11,7 +11,9 @@ use crate::forms::FormState;
 
 pub fn org_input(f: &mut FormState) -> Option<OrgInput> {
     let name = f.required("name", "工会名称");
-    let kind = f.parse_req("kind", "工会类型", |s| OrgKind::from_label(s).ok_or("请从列表中选择工会类型"));
+    let kind = f.parse_req("kind", "工会类型", |s| {
+        OrgKind::from_label(s).ok_or("请从列表中选择工会类型")
+    });
     let sub_kind = f.parse_opt("sub_kind", |s| {
         GrassrootsKind::from_label(s)
             .map(|g| g.code())
@@ -48,9 +50,15 @@ pub fn unit_input(f: &mut FormState) -> Option<UnitInput> {
     let name = f.required("name", "单位名称");
     let region = f.parse_req("region_code", "行政区划代码", RegionCode::parse);
     let industry = f.parse_opt("industry_code", IndustryCode::parse);
-    let ownership = f.parse_req("ownership", "经济类型", |s| Ownership::from_label(s).ok_or("请从列表中选择经济类型"));
+    let ownership = f.parse_req("ownership", "经济类型", |s| {
+        Ownership::from_label(s).ok_or("请从列表中选择经济类型")
+    });
     let employees = f.count_req("employees", "职工人数");
-    let women = if f.text("women_employees").is_some() { f.count_req("women_employees", "女职工人数") } else { Some(0) };
+    let women = if f.text("women_employees").is_some() {
+        f.count_req("women_employees", "女职工人数")
+    } else {
+        Some(0)
+    };
     if f.has_errors() {
         return None;
     }
@@ -73,8 +81,12 @@ pub fn member_input(f: &mut FormState) -> Option<MemberInput> {
     let id_number = f.parse_req("id_number", "身份证号码", IdNumber::parse);
     let phone = f.parse_opt("phone", Phone::parse);
     let join_date = f.date_req("join_date", "入会日期");
-    let join_method = f.parse_req("join_method", "入会方式", |s| JoinMethod::from_label(s).ok_or("请从列表中选择入会方式"));
-    let education = f.parse_opt("education", |s| Education::from_label(s).ok_or("请从列表中选择学历"));
+    let join_method = f.parse_req("join_method", "入会方式", |s| {
+        JoinMethod::from_label(s).ok_or("请从列表中选择入会方式")
+    });
+    let education = f.parse_opt("education", |s| {
+        Education::from_label(s).ok_or("请从列表中选择学历")
+    });
     let group = f.parse_opt("new_employment_group", |s| {
         NewEmploymentGroup::from_label(s).ok_or("请从列表中选择新就业形态群体")
     });
@@ -108,16 +120,27 @@ pub async fn org_ref(
         f.error(field, format!("请选择{label}"));
         return Ok(None);
     };
-    if let Some(id) = raw.rsplit_once('#').and_then(|(_, d)| d.trim().parse::<i64>().ok()).or_else(|| raw.parse().ok()) {
+    if let Some(id) = raw
+        .rsplit_once('#')
+        .and_then(|(_, d)| d.trim().parse::<i64>().ok())
+        .or_else(|| raw.parse().ok())
+    {
         return Ok(Some(id));
     }
     let found = store.search(&raw, SearchScope::ORGS, visible, 5).await?;
-    let exact: Vec<_> = found.orgs.iter().filter(|o| o.name == raw || o.uscc.as_deref() == Some(raw.as_str())).collect();
+    let exact: Vec<_> = found
+        .orgs
+        .iter()
+        .filter(|o| o.name == raw || o.uscc.as_deref() == Some(raw.as_str()))
+        .collect();
     match (exact.as_slice(), found.orgs.as_slice()) {
         ([one], _) => Ok(Some(one.id)),
         ([], [one]) => Ok(Some(one.id)),
         ([], []) => {
-            f.error(field, format!("没有找到名为“{raw}”的工会，请输入名称中的几个字后从建议中选择"));
+            f.error(
+                field,
+                format!("没有找到名为“{raw}”的工会，请输入名称中的几个字后从建议中选择"),
+            );
             Ok(None)
         }
         _ => {

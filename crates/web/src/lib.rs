@@ -31,7 +31,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, security: SecurityConfig) -> AppState {
-        AppState { store, security: Arc::new(security), limiter: Arc::default() }
+        AppState {
+            store,
+            security: Arc::new(security),
+            limiter: Arc::default(),
+        }
     }
 }
 
@@ -44,7 +48,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::docs_router(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::session_layer,
+        ))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -71,37 +71,61 @@ impl LoginLimiter {
 /// The client's address: the socket peer, or behind a trusted proxy the address it recorded.
 pub fn client_ip(req: &Request, config: &SecurityConfig) -> Option<IpAddr> {
     if config.trust_forwarded_for {
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok()) {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
             return Some(ip);
         }
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then_some(v)
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
 }
 
 pub fn session_cookie(token: &str, config: &SecurityConfig) -> HeaderValue {
     let secure = if config.secure_cookie { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")).expect("a hex token is a valid header")
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .expect("a hex token is a valid header")
 }
 
 pub fn clear_cookie() -> HeaderValue {
     HeaderValue::from_static("gh_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-async fn build_auth(st: &AppState, session: SessionRow, ip: Option<IpAddr>) -> gonghui_store::Result<Option<(Auth, Gate)>> {
+async fn build_auth(
+    st: &AppState,
+    session: SessionRow,
+    ip: Option<IpAddr>,
+) -> gonghui_store::Result<Option<(Auth, Gate)>> {
     let account = st.store.account(session.account_id).await?;
     if account.disabled {
         return Ok(None);
     }
     let scope = st.store.org(account.scope_org_id).await?;
-    let assigned = if account.role == gonghui_domain::Role::Assessor { st.store.assessor_orgs(account.id).await? } else { vec![] };
+    let assigned = if account.role == gonghui_domain::Role::Assessor {
+        st.store.assessor_orgs(account.id).await?
+    } else {
+        vec![]
+    };
     let gate = if session.second_factor_pending {
         Gate::SecondFactor
     } else if account.must_change_password {
@@ -150,10 +174,16 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
         let expected = if req.uri().path() == "/login" {
             None
         } else {
-            req.extensions().get::<(Auth, Gate)>().map(|(a, _)| a.session.csrf_token.clone())
+            req.extensions()
+                .get::<(Auth, Gate)>()
+                .map(|(a, _)| a.session.csrf_token.clone())
         };
         if let Some(expected) = expected {
-            let from_header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let from_header = req
+                .headers()
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let ok = match from_header {
                 Some(t) => t == expected,
                 None if is_form(&req) => {
@@ -176,17 +206,34 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
 }
 
 fn is_form(req: &Request) -> bool {
-    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// A browser always sends Origin on cross-site posts; when present it must name this host.
 fn same_origin(req: &Request) -> bool {
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     origin.split_once("://").map(|(_, rest)| rest) == Some(host)
 }
 
@@ -194,18 +241,39 @@ fn same_origin(req: &Request) -> bool {
 fn csrf_context(req: &Request, config: &SecurityConfig) -> (gonghui_store::Actor, String) {
     let actor = match req.extensions().get::<(Auth, Gate)>() {
         Some((a, _)) => a.actor(),
-        None => gonghui_store::Actor { name: "anonymous".into(), account_id: None, ip: client_ip(req, config).map(|i| i.to_string()) },
+        None => gonghui_store::Actor {
+            name: "anonymous".into(),
+            account_id: None,
+            ip: client_ip(req, config).map(|i| i.to_string()),
+        },
     };
     (actor, req.uri().path().to_owned())
 }
 
-async fn reject_csrf(st: &AppState, (actor, path): (gonghui_store::Actor, String), why: &str) -> Response {
+async fn reject_csrf(
+    st: &AppState,
+    (actor, path): (gonghui_store::Actor, String),
+    why: &str,
+) -> Response {
     let detail = serde_json::json!({ "path": path, "reason": why });
-    if let Err(e) = st.store.audit_event(&actor, "denied.csrf", Target::new("request", None, None), false, Some(&detail)).await {
+    if let Err(e) = st
+        .store
+        .audit_event(
+            &actor,
+            "denied.csrf",
+            Target::new("request", None, None),
+            false,
+            Some(&detail),
+        )
+        .await
+    {
         tracing::error!(error = ?e, "could not audit a CSRF rejection");
     }
     let api = path.starts_with("/api/");
-    let error = crate::AppError { error: gonghui_store::Error::StaleForm, json: api };
+    let error = crate::AppError {
+        error: gonghui_store::Error::StaleForm,
+        json: api,
+    };
     error.into_response()
 }
 
@@ -221,10 +289,19 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     } else {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
     };
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         // Pages hold personal data: never keep them in shared caches.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -83,7 +83,11 @@ const MOBILE_PREFIXES: &[&str] = &[
 
 /// A valid mainland mobile number.
 pub fn mobile(rng: &mut SmallRng) -> String {
-    format!("{}{:08}", MOBILE_PREFIXES.choose(rng).expect("prefixes"), rng.random_range(0..100_000_000u32))
+    format!(
+        "{}{:08}",
+        MOBILE_PREFIXES.choose(rng).expect("prefixes"),
+        rng.random_range(0..100_000_000u32)
+    )
 }
 
 /// A 荆州 (0716) office landline, as `Phone::parse` normalizes it.
@@ -186,7 +190,15 @@ pub fn industry_words(division: &str) -> &'static [&'static str] {
 /// Shop words for 个体工商户 by 大类.
 pub fn shop_words(division: &str) -> &'static [&'static str] {
     match division {
-        "52" => &["五金店", "副食店", "超市", "服装店", "家电商行", "建材经营部", "日杂店"],
+        "52" => &[
+            "五金店",
+            "副食店",
+            "超市",
+            "服装店",
+            "家电商行",
+            "建材经营部",
+            "日杂店",
+        ],
         "51" => &["农资经营部", "建材经营部", "粮油批发部"],
         "62" => &["餐馆", "小吃店", "农家乐", "饭庄"],
         "61" => &["旅社", "宾馆"],
@@ -217,7 +229,11 @@ pub fn cn_number(n: usize) -> String {
         10 => "十".to_owned(),
         11..=19 => format!("十{}", CN_DIGITS[n % 10]),
         20..=99 => {
-            let tail = if n.is_multiple_of(10) { "" } else { CN_DIGITS[n % 10] };
+            let tail = if n.is_multiple_of(10) {
+                ""
+            } else {
+                CN_DIGITS[n % 10]
+            };
             format!("{}十{tail}", CN_DIGITS[n / 10])
         }
         _ => n.to_string(),

@@ -11,8 +11,9 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 use gonghui_domain::{
-    AreaKind, CommitteeKind, Education, GrassrootsKind, JoinMethod, MemberStatus, NewEmploymentGroup, OfficerRole,
-    OrgKind, Ownership, RegionCode, cities_of, counties_of, id_check_char, townships_of, uscc_check_char,
+    AreaKind, CommitteeKind, Education, GrassrootsKind, JoinMethod, MemberStatus,
+    NewEmploymentGroup, OfficerRole, OrgKind, Ownership, RegionCode, cities_of, counties_of,
+    id_check_char, townships_of, uscc_check_char,
 };
 use rand::rngs::SmallRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -100,7 +101,10 @@ pub enum Sort {
 
 impl Sort {
     fn is_public(self) -> bool {
-        matches!(self, Sort::School | Sort::Hospital | Sort::Agency | Sort::Institution)
+        matches!(
+            self,
+            Sort::School | Sort::Hospital | Sort::Agency | Sort::Institution
+        )
     }
 }
 
@@ -443,7 +447,8 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn years_after(date: NaiveDate, years: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(12 * years)).expect("date in range")
+    date.checked_add_months(Months::new(12 * years))
+        .expect("date in range")
 }
 
 /// Build the whole city. Deterministic in (`sizes`, `seed`, `as_of`).
@@ -465,8 +470,11 @@ pub fn plan(sizes: Sizes, seed: u64, as_of: NaiveDate) -> Plan {
 
 impl Builder {
     fn new(seed: u64, as_of: NaiveDate) -> Builder {
-        let jingzhou_counties: Vec<&'static str> =
-            counties_of("4210").into_iter().map(|(c, _)| c).filter(|c| !is_functional_zone(c)).collect();
+        let jingzhou_counties: Vec<&'static str> = counties_of("4210")
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| !is_functional_zone(c))
+            .collect();
         let hubei_counties = cities_of("42")
             .into_iter()
             .flat_map(|(city, _)| counties_of(city))
@@ -563,7 +571,10 @@ impl Builder {
     fn address(&mut self, place: Place) -> String {
         let road = names::ROADS.choose(&mut self.rng).expect("roads");
         let n = self.rng.random_range(1..300);
-        let area = place.area.map(|a| self.areas[a].name).unwrap_or("荆州市沙市区");
+        let area = place
+            .area
+            .map(|a| self.areas[a].name)
+            .unwrap_or("荆州市沙市区");
         let town = place.town.map(|t| self.towns[t].name).unwrap_or("");
         format!("{area}{town}{road}{n}号")
     }
@@ -622,7 +633,11 @@ impl Builder {
     /// The union's own 81 code and its 法人资格证 number.
     fn legal_person(&mut self, idx: usize, region: &str) {
         let code = self.uscc("81", region);
-        let cert = format!("鄂工法证字第{}{:05}号", &region[..4], self.rng.random_range(1..100_000));
+        let cert = format!(
+            "鄂工法证字第{}{:05}号",
+            &region[..4],
+            self.rng.random_range(1..100_000)
+        );
         let org = &mut self.p.orgs[idx];
         org.uscc = Some(code);
         org.legal_person_cert = Some(cert);
@@ -640,8 +655,14 @@ impl Builder {
         } else {
             self.as_of + TimeDelta::days(self.rng.random_range(181..=(years as i64 * 365 - 330)))
         };
-        let start = end.checked_sub_months(Months::new(12 * years)).expect("date in range");
-        if start < founded { (founded, years_after(founded, years)) } else { (start, end) }
+        let start = end
+            .checked_sub_months(Months::new(12 * years))
+            .expect("date in range");
+        if start < founded {
+            (founded, years_after(founded, years))
+        } else {
+            (start, end)
+        }
     }
 
     /// Officers and committees of one org; sets its contact person.
@@ -659,20 +680,37 @@ impl Builder {
             } else if r < 0.95 {
                 vec![]
             } else if self.chance(0.5) {
-                vec![CommitteeKind::UnionCommittee, CommitteeKind::FundsReviewCommittee]
+                vec![
+                    CommitteeKind::UnionCommittee,
+                    CommitteeKind::FundsReviewCommittee,
+                ]
             } else {
-                vec![CommitteeKind::UnionCommittee, CommitteeKind::WomenWorkersCommittee]
+                vec![
+                    CommitteeKind::UnionCommittee,
+                    CommitteeKind::WomenWorkersCommittee,
+                ]
             }
         };
         for kind in &committees {
             let established_on = self.date_between(founded, start.max(founded));
-            self.p.committees.push(CommitteeRow { org_id, kind: *kind, established_on });
+            self.p.committees.push(CommitteeRow {
+                org_id,
+                kind: *kind,
+                established_on,
+            });
         }
         if federation && self.p.orgs[idx].kind == OrgKind::SectorFederation {
-            for (kind, p) in [(CommitteeKind::DisputeMediation, 0.5), (CommitteeKind::LaborLawSupervision, 0.3)] {
+            for (kind, p) in [
+                (CommitteeKind::DisputeMediation, 0.5),
+                (CommitteeKind::LaborLawSupervision, 0.3),
+            ] {
                 if self.chance(p) {
                     let established_on = self.date_between(founded, start.max(founded));
-                    self.p.committees.push(CommitteeRow { org_id, kind, established_on });
+                    self.p.committees.push(CommitteeRow {
+                        org_id,
+                        kind,
+                        established_on,
+                    });
                 }
             }
         }
@@ -698,24 +736,39 @@ impl Builder {
             if self.chance(if headcount >= 50 { 0.75 } else { 0.45 }) {
                 roles.push((uc, OfficerRole::ViceChair, false));
             }
-            let members = if headcount >= 25 { self.rng.random_range(2..=4) } else { self.rng.random_range(0..=2) };
+            let members = if headcount >= 25 {
+                self.rng.random_range(2..=4)
+            } else {
+                self.rng.random_range(0..=2)
+            };
             for _ in 0..members {
                 roles.push((uc, OfficerRole::Member, false));
             }
         }
         if committees.contains(&CommitteeKind::FundsReviewCommittee) {
-            roles.push((CommitteeKind::FundsReviewCommittee, OfficerRole::Chair, false));
+            roles.push((
+                CommitteeKind::FundsReviewCommittee,
+                OfficerRole::Chair,
+                false,
+            ));
         }
         if committees.contains(&CommitteeKind::WomenWorkersCommittee) {
-            roles.push((CommitteeKind::WomenWorkersCommittee, OfficerRole::Chair, false));
+            roles.push((
+                CommitteeKind::WomenWorkersCommittee,
+                OfficerRole::Chair,
+                false,
+            ));
         }
         let mut contact: Option<(String, Option<String>)> = None;
         for (committee, role, full_time) in roles {
             let female = committee == CommitteeKind::WomenWorkersCommittee || self.chance(0.4);
             let name = names::person_name(&mut self.rng, female);
             let is_chair = role == OfficerRole::Chair && committee == uc;
-            let phone =
-                if self.chance(if is_chair { 0.9 } else { 0.6 }) { Some(names::mobile(&mut self.rng)) } else { None };
+            let phone = if self.chance(if is_chair { 0.9 } else { 0.6 }) {
+                Some(names::mobile(&mut self.rng))
+            } else {
+                None
+            };
             if is_chair {
                 contact = Some((name.clone(), phone.clone()));
             }
@@ -748,12 +801,19 @@ impl Builder {
     // ---- the federation tree ----
 
     fn skeleton(&mut self) {
-        let root = self.add_org(None, OrgKind::CityFederation, None, "荆州市总工会".into(), d(1950, 6, 1));
+        let root = self.add_org(
+            None,
+            OrgKind::CityFederation,
+            None,
+            "荆州市总工会".into(),
+            d(1950, 6, 1),
+        );
         self.p.orgs[root].short_name = Some("荆州市总".into());
         self.p.orgs[root].region_code = Some(CITY_CODE);
         self.p.orgs[root].independent_account = true;
-        self.p.orgs[root].address =
-            Some("荆州市沙市区北京中路".to_owned() + &format!("{}号", self.rng.random_range(100..400)));
+        self.p.orgs[root].address = Some(
+            "荆州市沙市区北京中路".to_owned() + &format!("{}号", self.rng.random_range(100..400)),
+        );
         self.legal_person(root, CITY_CODE);
         self.staff(root, true, 0);
 
@@ -763,11 +823,28 @@ impl Builder {
                 continue;
             }
             let founded = self.founded(1950, 1985);
-            let idx = self.add_org(Some(root), OrgKind::CountyFederation, None, format!("{name}总工会"), founded);
+            let idx = self.add_org(
+                Some(root),
+                OrgKind::CountyFederation,
+                None,
+                format!("{name}总工会"),
+                founded,
+            );
             self.p.orgs[idx].short_name = Some(format!("{name}总"));
             self.county_details(idx, code);
-            let prefix = if name.ends_with('区') { "荆州" } else { name };
-            self.areas.push(Area { code, name, prefix, org: idx, weight: county_weight(code), towns: Vec::new() });
+            let prefix = if name.ends_with('区') {
+                "荆州"
+            } else {
+                name
+            };
+            self.areas.push(Area {
+                code,
+                name,
+                prefix,
+                org: idx,
+                weight: county_weight(code),
+                towns: Vec::new(),
+            });
         }
 
         // 荆州经济技术开发区工会: an area federation directly under the city.
@@ -794,13 +871,23 @@ impl Builder {
         // 市直产业工会.
         for (name, short, section) in INDUSTRIAL {
             let founded = self.founded(1985, 2005);
-            let idx = self.add_org(Some(root), OrgKind::IndustrialUnion, None, name.into(), founded);
+            let idx = self.add_org(
+                Some(root),
+                OrgKind::IndustrialUnion,
+                None,
+                name.into(),
+                founded,
+            );
             let org = &mut self.p.orgs[idx];
             org.short_name = Some(short.into());
             org.region_code = Some(CITY_CODE);
             org.industry_code = Some(section);
             org.independent_account = true;
-            org.address = Some(format!("荆州市沙市区{}{}号", names::ROADS[idx % names::ROADS.len()], 10 + idx));
+            org.address = Some(format!(
+                "荆州市沙市区{}{}号",
+                names::ROADS[idx % names::ROADS.len()],
+                10 + idx
+            ));
             self.legal_person(idx, CITY_CODE);
             self.staff(idx, true, 0);
             self.industrial.push(idx);
@@ -833,9 +920,17 @@ impl Builder {
                 org.region_code = Some(code);
                 org.independent_account = true;
                 let t = self.towns.len();
-                self.towns.push(Town { org: idx, name: tname, area: a, kind });
+                self.towns.push(Town {
+                    org: idx,
+                    name: tname,
+                    area: a,
+                    kind,
+                });
                 self.areas[a].towns.push(t);
-                let place = Place { area: Some(a), town: Some(t) };
+                let place = Place {
+                    area: Some(a),
+                    town: Some(t),
+                };
                 self.p.orgs[idx].address = Some(self.address(place));
                 if self.chance(0.5) {
                     self.legal_person(idx, code);
@@ -861,7 +956,9 @@ impl Builder {
 
     fn town_by_code(&self, code: &str) -> Option<usize> {
         let name = gonghui_domain::region_name(code)?;
-        self.towns.iter().position(|t| t.name == name && self.areas[t.area].code == &code[..6])
+        self.towns
+            .iter()
+            .position(|t| t.name == name && self.areas[t.area].code == &code[..6])
     }
 
     fn area_by_code(&self, code: &str) -> Option<usize> {
@@ -871,8 +968,18 @@ impl Builder {
     /// Two townships changed county in 2022, so affiliation history pages have content.
     fn history_of_townships(&mut self) {
         let moves = [
-            ("421071100", "421002", d(2022, 4, 1), "区划调整：滩桥镇由沙市区整建制划归荆州经济技术开发区管理"),
-            ("421003104", "421002", d(2022, 7, 1), "区划调整：李埠镇由沙市区划归荆州区管理"),
+            (
+                "421071100",
+                "421002",
+                d(2022, 4, 1),
+                "区划调整：滩桥镇由沙市区整建制划归荆州经济技术开发区管理",
+            ),
+            (
+                "421003104",
+                "421002",
+                d(2022, 7, 1),
+                "区划调整：李埠镇由沙市区划归荆州区管理",
+            ),
         ];
         for (town, old_area, date, reason) in moves {
             let (Some(t), Some(a)) = (self.town_by_code(town), self.area_by_code(old_area)) else {
@@ -889,9 +996,21 @@ impl Builder {
 
     /// Rewrite the open affiliation of `org` as: under `old_parent` until `date`, under its
     /// current parent since — what `Store::move_org` would have left behind.
-    fn record_move(&mut self, org: usize, old_parent: usize, date: NaiveDate, reason: String) -> bool {
+    fn record_move(
+        &mut self,
+        org: usize,
+        old_parent: usize,
+        date: NaiveDate,
+        reason: String,
+    ) -> bool {
         let id = self.p.orgs[org].id;
-        let Some(row) = self.p.affiliations.iter_mut().rev().find(|r| r.org_id == id && r.valid_to.is_none()) else {
+        let Some(row) = self
+            .p
+            .affiliations
+            .iter_mut()
+            .rev()
+            .find(|r| r.org_id == id && r.valid_to.is_none())
+        else {
             return false;
         };
         if row.valid_from >= date {
@@ -958,14 +1077,32 @@ impl Builder {
     fn in_town(&mut self, villages_only: bool) -> (usize, Place) {
         let a = self.pick_area();
         match self.pick_town(a, villages_only) {
-            Some(t) => (self.towns[t].org, Place { area: Some(a), town: Some(t) }),
-            None => (self.areas[a].org, Place { area: Some(a), town: None }),
+            Some(t) => (
+                self.towns[t].org,
+                Place {
+                    area: Some(a),
+                    town: Some(t),
+                },
+            ),
+            None => (
+                self.areas[a].org,
+                Place {
+                    area: Some(a),
+                    town: None,
+                },
+            ),
         }
     }
 
     fn in_county(&mut self) -> (usize, Place) {
         let a = self.pick_area();
-        (self.areas[a].org, Place { area: Some(a), town: None })
+        (
+            self.areas[a].org,
+            Place {
+                area: Some(a),
+                town: None,
+            },
+        )
     }
 
     fn in_zone(&mut self) -> (usize, Place) {
@@ -973,13 +1110,28 @@ impl Builder {
         if self.chance(0.6)
             && let Some(t) = self.pick_town(a, false)
         {
-            return (self.towns[t].org, Place { area: Some(a), town: Some(t) });
+            return (
+                self.towns[t].org,
+                Place {
+                    area: Some(a),
+                    town: Some(t),
+                },
+            );
         }
-        (self.areas[a].org, Place { area: Some(a), town: None })
+        (
+            self.areas[a].org,
+            Place {
+                area: Some(a),
+                town: None,
+            },
+        )
     }
 
     fn city_place() -> Place {
-        Place { area: None, town: None }
+        Place {
+            area: None,
+            town: None,
+        }
     }
 
     // ---- grassroots plan ----
@@ -1028,7 +1180,12 @@ impl Builder {
                 let Some(a) = self.area_by_code(code) else {
                     continue;
                 };
-                (self.areas[a].org, self.areas[a].name, self.areas[a].code, Some(a))
+                (
+                    self.areas[a].org,
+                    self.areas[a].name,
+                    self.areas[a].code,
+                    Some(a),
+                )
             };
             let founded = self.founded(2013, 2023);
             let name = format!("{place_name}{}工会联合会", def.label);
@@ -1047,18 +1204,38 @@ impl Builder {
                 let guide = self.industrial[guide_ix];
                 if guide != parent {
                     let (upper, lower) = (self.p.orgs[guide].id, self.p.orgs[idx].id);
-                    self.p.guidance.push(LinkRow { upper, lower, valid_from: founded });
+                    self.p.guidance.push(LinkRow {
+                        upper,
+                        lower,
+                        valid_from: founded,
+                    });
                 }
             }
             for _ in 0..n {
                 let (member_parent, member_place) = match area {
                     None => (parent, Self::city_place()),
                     Some(a) => match self.pick_town(a, false) {
-                        Some(t) if self.chance(0.8) => (self.towns[t].org, Place { area: Some(a), town: Some(t) }),
-                        _ => (self.areas[a].org, Place { area: Some(a), town: None }),
+                        Some(t) if self.chance(0.8) => (
+                            self.towns[t].org,
+                            Place {
+                                area: Some(a),
+                                town: Some(t),
+                            },
+                        ),
+                        _ => (
+                            self.areas[a].org,
+                            Place {
+                                area: Some(a),
+                                town: None,
+                            },
+                        ),
                     },
                 };
-                let size = if area.is_none() { Size::Large } else { Size::Local };
+                let size = if area.is_none() {
+                    Size::Large
+                } else {
+                    Size::Local
+                };
                 slots.push(Slot {
                     parent: member_parent,
                     place: member_place,
@@ -1082,33 +1259,70 @@ impl Builder {
                 let (p, pl) = self.in_zone();
                 (p, pl, ZONE_FIRMS, Size::Large)
             } else {
-                let which = weighted(&mut self.rng, &[(CONSTRUCTION, 3), (TRANSPORT, 3), (TRADE, 2), (MACHINERY, 3)]);
-                (self.industrial[which], Self::city_place(), INDUSTRIAL_FIRMS[which], Size::Large)
+                let which = weighted(
+                    &mut self.rng,
+                    &[
+                        (CONSTRUCTION, 3),
+                        (TRANSPORT, 3),
+                        (TRADE, 2),
+                        (MACHINERY, 3),
+                    ],
+                );
+                (
+                    self.industrial[which],
+                    Self::city_place(),
+                    INDUSTRIAL_FIRMS[which],
+                    Size::Large,
+                )
             };
-            slots.push(Slot { parent, place, flavor: Flavor::Firm(pool, size), joint_units: 0, sector: None });
+            slots.push(Slot {
+                parent,
+                place,
+                flavor: Flavor::Firm(pool, size),
+                joint_units: 0,
+                sector: None,
+            });
         }
 
         for _ in 0..n_public {
             let r: f64 = self.rng.random();
             let (parent, place, sort) = if r < 0.30 {
                 let which = if self.chance(0.55) { EDUCATION } else { HEALTH };
-                let sort = if which == EDUCATION { Sort::School } else { Sort::Hospital };
+                let sort = if which == EDUCATION {
+                    Sort::School
+                } else {
+                    Sort::Hospital
+                };
                 (self.industrial[which], Self::city_place(), sort)
             } else if r < 0.65 {
                 let (p, pl) = self.in_county();
                 let sort = weighted(
                     &mut self.rng,
-                    &[(Sort::School, 4), (Sort::Hospital, 2), (Sort::Agency, 3), (Sort::Institution, 1)],
+                    &[
+                        (Sort::School, 4),
+                        (Sort::Hospital, 2),
+                        (Sort::Agency, 3),
+                        (Sort::Institution, 1),
+                    ],
                 );
                 (p, pl, sort)
             } else if r < 0.95 {
                 let (p, pl) = self.in_town(false);
-                let sort = weighted(&mut self.rng, &[(Sort::School, 45), (Sort::Hospital, 20), (Sort::Agency, 35)]);
+                let sort = weighted(
+                    &mut self.rng,
+                    &[(Sort::School, 45), (Sort::Hospital, 20), (Sort::Agency, 35)],
+                );
                 (p, pl, sort)
             } else {
                 (0, Self::city_place(), Sort::Agency)
             };
-            slots.push(Slot { parent, place, flavor: Flavor::Public(sort), joint_units: 0, sector: None });
+            slots.push(Slot {
+                parent,
+                place,
+                flavor: Flavor::Public(sort),
+                joint_units: 0,
+                sector: None,
+            });
         }
 
         for _ in 0..n_joint {
@@ -1120,9 +1334,27 @@ impl Builder {
             } else {
                 self.in_county()
             };
-            let theme = weighted(&mut self.rng, &[(0usize, 6), (1, 2), (2, 2), (3, 2), (4, 1), (5, 1), (6, 1), (7, 1)]);
+            let theme = weighted(
+                &mut self.rng,
+                &[
+                    (0usize, 6),
+                    (1, 2),
+                    (2, 2),
+                    (3, 2),
+                    (4, 1),
+                    (5, 1),
+                    (6, 1),
+                    (7, 1),
+                ],
+            );
             let k = self.rng.random_range(10..=60);
-            slots.push(Slot { parent, place, flavor: Flavor::Joint(&THEMES[theme]), joint_units: k, sector: None });
+            slots.push(Slot {
+                parent,
+                place,
+                flavor: Flavor::Joint(&THEMES[theme]),
+                joint_units: k,
+                sector: None,
+            });
         }
 
         for _ in 0..n_social {
@@ -1134,12 +1366,24 @@ impl Builder {
             } else {
                 self.in_town(false)
             };
-            slots.push(Slot { parent, place, flavor: Flavor::Social, joint_units: 0, sector: None });
+            slots.push(Slot {
+                parent,
+                place,
+                flavor: Flavor::Social,
+                joint_units: 0,
+                sector: None,
+            });
         }
 
         for _ in 0..n_coop {
             let (parent, place) = self.in_town(true);
-            slots.push(Slot { parent, place, flavor: Flavor::Coop, joint_units: 0, sector: None });
+            slots.push(Slot {
+                parent,
+                place,
+                flavor: Flavor::Coop,
+                joint_units: 0,
+                sector: None,
+            });
         }
 
         // Fit the joint unions' units into the directory size: each other union covers one.
@@ -1170,30 +1414,56 @@ impl Builder {
         let (kind, mut units, name, founded) = match slot.flavor {
             Flavor::Firm(pool, size) => {
                 let u = self.firm_unit(slot.place, pool, size);
-                let suffix = if self.chance(0.7) { "工会委员会" } else { "工会" };
+                let suffix = if self.chance(0.7) {
+                    "工会委员会"
+                } else {
+                    "工会"
+                };
                 let name = format!("{}{suffix}", self.p.units[u].name);
-                (GrassrootsKind::Enterprise, vec![u], name, self.founded(1998, 2025))
+                (
+                    GrassrootsKind::Enterprise,
+                    vec![u],
+                    name,
+                    self.founded(1998, 2025),
+                )
             }
             Flavor::Public(sort) => {
                 let u = self.public_unit(slot.place, sort);
                 let unit = &self.p.units[u].name;
-                let government = ["人民政府", "办事处", "局", "法院", "检察院"].iter().any(|s| unit.ends_with(s));
+                let government = ["人民政府", "办事处", "局", "法院", "检察院"]
+                    .iter()
+                    .any(|s| unit.ends_with(s));
                 let name = match sort {
                     Sort::Agency if government => format!("{unit}机关工会委员会"),
                     Sort::Hospital => format!("{unit}工会委员会"),
                     _ => format!("{unit}工会"),
                 };
-                (GrassrootsKind::PublicInstitution, vec![u], name, self.founded(1985, 2015))
+                (
+                    GrassrootsKind::PublicInstitution,
+                    vec![u],
+                    name,
+                    self.founded(1985, 2015),
+                )
             }
             Flavor::Social => {
                 let u = self.social_unit(slot.place);
                 let name = format!("{}工会", self.p.units[u].name);
-                (GrassrootsKind::SocialOrganization, vec![u], name, self.founded(2012, 2025))
+                (
+                    GrassrootsKind::SocialOrganization,
+                    vec![u],
+                    name,
+                    self.founded(2012, 2025),
+                )
             }
             Flavor::Coop => {
                 let u = self.coop_unit(slot.place);
                 let name = format!("{}工会", self.p.units[u].name);
-                (GrassrootsKind::Cooperative, vec![u], name, self.founded(2010, 2025))
+                (
+                    GrassrootsKind::Cooperative,
+                    vec![u],
+                    name,
+                    self.founded(2010, 2025),
+                )
             }
             Flavor::Joint(theme) => {
                 let place_name = match (slot.place.town, slot.place.area) {
@@ -1202,11 +1472,19 @@ impl Builder {
                     (None, None) => "荆州市",
                 };
                 let name = self.joint_name(place_name, theme);
-                let units = (0..slot.joint_units).map(|_| self.small_unit(slot.place, theme)).collect();
+                let units = (0..slot.joint_units)
+                    .map(|_| self.small_unit(slot.place, theme))
+                    .collect();
                 (GrassrootsKind::Joint, units, name, self.founded(2010, 2025))
             }
         };
-        let idx = self.add_org(Some(slot.parent), OrgKind::Grassroots, Some(kind.code()), name, founded);
+        let idx = self.add_org(
+            Some(slot.parent),
+            OrgKind::Grassroots,
+            Some(kind.code()),
+            name,
+            founded,
+        );
         let id = self.p.orgs[idx].id;
         let region = match slot.place.area {
             Some(a) => self.areas[a].code,
@@ -1216,7 +1494,11 @@ impl Builder {
             Flavor::Joint(theme) => Some(theme.divisions[0].0),
             _ => self.p.units[units[0]].industry_code,
         };
-        let uscc_region = if slot.place.area.is_none() { CITY_CODE } else { region };
+        let uscc_region = if slot.place.area.is_none() {
+            CITY_CODE
+        } else {
+            region
+        };
         let public = matches!(slot.flavor, Flavor::Public(_));
         self.p.orgs[idx].region_code = Some(region);
         self.p.orgs[idx].industry_code = industry;
@@ -1229,17 +1511,30 @@ impl Builder {
         let mut headcount = 0.0;
         for (i, &u) in units.iter().enumerate() {
             // The first unit founded the union; a joint union's others joined it later.
-            let from = if i == 0 { founded } else { self.date_between(founded, self.recent()) };
+            let from = if i == 0 {
+                founded
+            } else {
+                self.date_between(founded, self.recent())
+            };
             self.p.units[u].covering_org_id = Some(id);
             let unit_id = self.p.units[u].id;
-            self.p.coverages.push(CoverageRow { unit_id, org_id: id, valid_from: from, valid_to: None });
+            self.p.coverages.push(CoverageRow {
+                unit_id,
+                org_id: id,
+                valid_from: from,
+                valid_to: None,
+            });
             headcount += self.p.units[u].raw_employees;
         }
         self.staff(idx, false, headcount as i64);
         if let Some(sector) = slot.sector {
             let s = &self.p.orgs[sector];
             let from = s.founded_on.max(founded);
-            self.p.sector_members.push(LinkRow { upper: s.id, lower: id, valid_from: from });
+            self.p.sector_members.push(LinkRow {
+                upper: s.id,
+                lower: id,
+                valid_from: from,
+            });
         }
         self.grassroots.push(idx);
         idx
@@ -1257,7 +1552,13 @@ impl Builder {
             }
         }
         (2..)
-            .map(|n| format!("{place_name}{}第{}联合工会委员会", theme.label, names::cn_number(n)))
+            .map(|n| {
+                format!(
+                    "{place_name}{}第{}联合工会委员会",
+                    theme.label,
+                    names::cn_number(n)
+                )
+            })
             .find(|n| !self.org_names.contains(n))
             .expect("unbounded")
     }
@@ -1268,10 +1569,18 @@ impl Builder {
         let (parent, place) = self.in_town(false);
         let u = self.firm_unit(place, LOCAL_FIRMS, Size::Local);
         let founded = self.founded(2008, 2014);
-        let closed_on = self.date_between(self.as_of - TimeDelta::days(700), self.as_of - TimeDelta::days(200));
+        let closed_on = self.date_between(
+            self.as_of - TimeDelta::days(700),
+            self.as_of - TimeDelta::days(200),
+        );
         let name = format!("{}工会委员会", self.p.units[u].name);
-        let idx =
-            self.add_org(Some(parent), OrgKind::Grassroots, Some(GrassrootsKind::Enterprise.code()), name, founded);
+        let idx = self.add_org(
+            Some(parent),
+            OrgKind::Grassroots,
+            Some(GrassrootsKind::Enterprise.code()),
+            name,
+            founded,
+        );
         let id = self.p.orgs[idx].id;
         let region = self.p.units[u].region_code;
         let org = &mut self.p.orgs[idx];
@@ -1280,13 +1589,24 @@ impl Builder {
         org.closed_on = Some(closed_on);
         self.p.orgs[idx].address = Some(self.address(place));
         self.staff(idx, false, self.p.units[u].raw_employees as i64);
-        let aff = self.p.affiliations.iter_mut().rev().find(|r| r.org_id == id).expect("just added");
+        let aff = self
+            .p
+            .affiliations
+            .iter_mut()
+            .rev()
+            .find(|r| r.org_id == id)
+            .expect("just added");
         aff.valid_to = Some(closed_on);
         aff.reason = Some("撤销".into());
         let unit = &mut self.p.units[u];
         unit.closed = true;
         let unit_id = unit.id;
-        self.p.coverages.push(CoverageRow { unit_id, org_id: id, valid_from: founded, valid_to: Some(closed_on) });
+        self.p.coverages.push(CoverageRow {
+            unit_id,
+            org_id: id,
+            valid_from: founded,
+            valid_to: Some(closed_on),
+        });
         self.closed_union = Some(idx);
     }
 
@@ -1300,22 +1620,36 @@ impl Builder {
                 break;
             }
             let org = &self.p.orgs[idx];
-            if org.sub_kind != Some(GrassrootsKind::Enterprise.code()) || org.founded_on > d(2019, 12, 31) {
+            if org.sub_kind != Some(GrassrootsKind::Enterprise.code())
+                || org.founded_on > d(2019, 12, 31)
+            {
                 continue;
             }
             let Some(parent_id) = org.parent_id else {
                 continue;
             };
-            let Some(t) = self.towns.iter().position(|t| self.p.orgs[t.org].id == parent_id) else {
+            let Some(t) = self
+                .towns
+                .iter()
+                .position(|t| self.p.orgs[t.org].id == parent_id)
+            else {
                 continue;
             };
             let area = self.towns[t].area;
-            let others: Vec<usize> = self.areas[area].towns.iter().copied().filter(|&o| o != t).collect();
+            let others: Vec<usize> = self.areas[area]
+                .towns
+                .iter()
+                .copied()
+                .filter(|&o| o != t)
+                .collect();
             let Some(&old) = others.choose(&mut self.rng) else {
                 continue;
             };
             let date = self.date_between(d(2023, 1, 1), self.as_of - TimeDelta::days(30));
-            let reason = format!("企业搬迁，隶属关系由{}工会调整至{}工会", self.towns[old].name, self.towns[t].name);
+            let reason = format!(
+                "企业搬迁，隶属关系由{}工会调整至{}工会",
+                self.towns[old].name, self.towns[t].name
+            );
             if self.record_move(idx, self.towns[old].org, date, reason) {
                 moved += 1;
             }
@@ -1349,7 +1683,11 @@ impl Builder {
     }
 
     fn uscc_region(&self, place: Place, region: &'static str) -> &'static str {
-        if place.area.is_none() { CITY_CODE } else { region }
+        if place.area.is_none() {
+            CITY_CODE
+        } else {
+            region
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1405,15 +1743,35 @@ impl Builder {
         let dispatch = division == "72" && self.chance(0.3);
         let name = self.firm_name(place, division, ownership, raw, dispatch);
         let region = self.region_of(place);
-        let u = self.push_unit(name, "91", place, region, Some(division), ownership, raw, Sort::Firm, None);
+        let u = self.push_unit(
+            name,
+            "91",
+            place,
+            region,
+            Some(division),
+            ownership,
+            raw,
+            Sort::Firm,
+            None,
+        );
         self.p.units[u].dispatch_agency = dispatch;
         self.p.units[u].park = self.park(place, division);
         u
     }
 
-    fn firm_name(&mut self, place: Place, division: &str, ownership: Ownership, raw: f64, dispatch: bool) -> String {
-        let words =
-            if dispatch { &["劳务派遣", "人力资源服务"][..] } else { names::industry_words(division) };
+    fn firm_name(
+        &mut self,
+        place: Place,
+        division: &str,
+        ownership: Ownership,
+        raw: f64,
+        dispatch: bool,
+    ) -> String {
+        let words = if dispatch {
+            &["劳务派遣", "人力资源服务"][..]
+        } else {
+            names::industry_words(division)
+        };
         for attempt in 0..40 {
             let word = words.choose(&mut self.rng).expect("words");
             let mut brand = names::brand(&mut self.rng);
@@ -1421,7 +1779,10 @@ impl Builder {
                 brand.push_str(&names::brand(&mut self.rng)[..3]);
             }
             let suffix = if raw >= 500.0 {
-                weighted(&mut self.rng, &[("股份有限公司", 45), ("集团有限公司", 25), ("有限公司", 30)])
+                weighted(
+                    &mut self.rng,
+                    &[("股份有限公司", 45), ("集团有限公司", 25), ("有限公司", 30)],
+                )
             } else {
                 weighted(&mut self.rng, &[("有限公司", 85), ("有限责任公司", 15)])
             };
@@ -1439,7 +1800,14 @@ impl Builder {
             }
         }
         (2..)
-            .map(|n| format!("荆州{}{}第{}分公司", names::brand(&mut self.rng), words[0], n))
+            .map(|n| {
+                format!(
+                    "荆州{}{}第{}分公司",
+                    names::brand(&mut self.rng),
+                    words[0],
+                    n
+                )
+            })
             .find(|n| !self.unit_names.contains(n))
             .expect("unbounded")
     }
@@ -1477,17 +1845,25 @@ impl Builder {
     }
 
     fn pick_name(&mut self, fixed: Vec<String>, fallback: impl Fn(usize) -> String) -> String {
-        let free: Vec<&String> = fixed.iter().filter(|n| !self.unit_names.contains(*n)).collect();
+        let free: Vec<&String> = fixed
+            .iter()
+            .filter(|n| !self.unit_names.contains(*n))
+            .collect();
         if let Some(n) = free.choose(&mut self.rng) {
             return (*n).clone();
         }
-        (1..).map(fallback).find(|n| !self.unit_names.contains(n)).expect("unbounded")
+        (1..)
+            .map(fallback)
+            .find(|n| !self.unit_names.contains(n))
+            .expect("unbounded")
     }
 
     fn public_unit(&mut self, place: Place, sort: Sort) -> usize {
         let town_level = place.town.is_some();
         let p = self.place_name(place, town_level);
-        let street = place.town.is_some_and(|t| self.towns[t].kind == AreaKind::Street);
+        let street = place
+            .town
+            .is_some_and(|t| self.towns[t].kind == AreaKind::Street);
         let (name, division, prefix) = match (sort, town_level) {
             (Sort::School, false) => {
                 let fixed = [
@@ -1512,8 +1888,10 @@ impl Builder {
                 (n, "83", "12")
             }
             (Sort::School, true) => {
-                let fixed =
-                    ["中心学校", "初级中学", "中心小学", "中心幼儿园"].iter().map(|s| format!("{p}{s}")).collect();
+                let fixed = ["中心学校", "初级中学", "中心小学", "中心幼儿园"]
+                    .iter()
+                    .map(|s| format!("{p}{s}"))
+                    .collect();
                 let n = self.pick_name(fixed, |n| format!("{p}第{}小学", names::cn_number(n)));
                 (n, "83", "12")
             }
@@ -1548,13 +1926,20 @@ impl Builder {
                     .map(|s| format!("{p}{s}"))
                     .collect()
                 };
-                let n = self.pick_name(fixed, |n| format!("{p}第{}人民医院", names::cn_number(n + 2)));
+                let n = self.pick_name(fixed, |n| {
+                    format!("{p}第{}人民医院", names::cn_number(n + 2))
+                });
                 (n, "84", "12")
             }
             (Sort::Hospital, true) => {
-                let fixed =
-                    if street { vec![format!("{p}社区卫生服务中心")] } else { vec![format!("{p}卫生院")] };
-                let n = self.pick_name(fixed, |n| format!("{p}第{}社区卫生服务站", names::cn_number(n)));
+                let fixed = if street {
+                    vec![format!("{p}社区卫生服务中心")]
+                } else {
+                    vec![format!("{p}卫生院")]
+                };
+                let n = self.pick_name(fixed, |n| {
+                    format!("{p}第{}社区卫生服务站", names::cn_number(n))
+                });
                 (n, "84", "12")
             }
             (Sort::Agency, false) => {
@@ -1566,18 +1951,41 @@ impl Builder {
                 (n, "92", "11")
             }
             (Sort::Agency, true) => {
-                let office = if street { format!("{p}办事处") } else { format!("{p}人民政府") };
+                let office = if street {
+                    format!("{p}办事处")
+                } else {
+                    format!("{p}人民政府")
+                };
                 let mut fixed = vec![office];
                 fixed.extend(TOWN_OFFICES.iter().map(|(o, _)| format!("{p}{o}")));
-                let n = self.pick_name(fixed, |n| format!("{p}第{}便民服务中心", names::cn_number(n)));
-                let division = TOWN_OFFICES.iter().find(|(o, _)| n.ends_with(o)).map(|(_, d)| *d).unwrap_or("92");
-                let prefix = if n.ends_with("人民政府") || n.ends_with("办事处") { "11" } else { "12" };
+                let n = self.pick_name(fixed, |n| {
+                    format!("{p}第{}便民服务中心", names::cn_number(n))
+                });
+                let division = TOWN_OFFICES
+                    .iter()
+                    .find(|(o, _)| n.ends_with(o))
+                    .map(|(_, d)| *d)
+                    .unwrap_or("92");
+                let prefix = if n.ends_with("人民政府") || n.ends_with("办事处") {
+                    "11"
+                } else {
+                    "12"
+                };
                 (n, division, prefix)
             }
             (_, _) => {
-                let fixed = INSTITUTIONS.iter().map(|(i, _)| format!("{p}{i}")).collect();
-                let n = self.pick_name(fixed, |n| format!("{p}第{}事业服务中心", names::cn_number(n)));
-                let division = INSTITUTIONS.iter().find(|(i, _)| n.ends_with(i)).map(|(_, d)| *d).unwrap_or("92");
+                let fixed = INSTITUTIONS
+                    .iter()
+                    .map(|(i, _)| format!("{p}{i}"))
+                    .collect();
+                let n = self.pick_name(fixed, |n| {
+                    format!("{p}第{}事业服务中心", names::cn_number(n))
+                });
+                let division = INSTITUTIONS
+                    .iter()
+                    .find(|(i, _)| n.ends_with(i))
+                    .map(|(_, d)| *d)
+                    .unwrap_or("92");
                 (n, division, "12")
             }
         };
@@ -1591,14 +1999,28 @@ impl Builder {
             _ => self.lognormal(30.0, 0.6, 5.0, 200.0),
         };
         let region = self.region_of(place);
-        self.push_unit(name, prefix, place, region, Some(division), Ownership::State, raw, sort, None)
+        self.push_unit(
+            name,
+            prefix,
+            place,
+            region,
+            Some(division),
+            Ownership::State,
+            raw,
+            sort,
+            None,
+        )
     }
 
     fn social_unit(&mut self, place: Place) -> usize {
         let p = self.place_name(place, false);
         let (name, division, prefix) = if self.chance(0.45) {
             let mut fixed: Vec<String> = ASSOCIATIONS.iter().map(|a| format!("{p}{a}")).collect();
-            fixed.extend(names::PROVINCES_FOR_CHAMBERS.iter().map(|prov| format!("{p}{prov}商会")));
+            fixed.extend(
+                names::PROVINCES_FOR_CHAMBERS
+                    .iter()
+                    .map(|prov| format!("{p}{prov}商会")),
+            );
             let n = self.pick_name(fixed, |n| format!("{p}第{}商会", names::cn_number(n)));
             (n, "95", "51")
         } else {
@@ -1611,7 +2033,17 @@ impl Builder {
         };
         let raw = self.lognormal(15.0, 0.7, 5.0, 200.0);
         let region = self.region_of(place);
-        self.push_unit(name, prefix, place, region, Some(division), Ownership::Other, raw, Sort::Social, None)
+        self.push_unit(
+            name,
+            prefix,
+            place,
+            region,
+            Some(division),
+            Ownership::Other,
+            raw,
+            Sort::Social,
+            None,
+        )
     }
 
     fn coop_unit(&mut self, place: Place) -> usize {
@@ -1623,7 +2055,10 @@ impl Builder {
                 Some(t) if self.towns[t].kind != AreaKind::Street && self.chance(0.6) => {
                     format!("{}{brand}{product}农民专业合作社", self.towns[t].name)
                 }
-                _ => format!("{}{brand}{product}专业合作社", self.place_name(place, false)),
+                _ => format!(
+                    "{}{brand}{product}专业合作社",
+                    self.place_name(place, false)
+                ),
             };
             if !self.unit_names.contains(&name) {
                 break;
@@ -1631,10 +2066,25 @@ impl Builder {
         }
         let raw = self.lognormal(20.0, 0.7, 5.0, 300.0);
         let region = self.region_of(place);
-        self.push_unit(name, "93", place, region, Some(division), Ownership::Collective, raw, Sort::Coop, None)
+        self.push_unit(
+            name,
+            "93",
+            place,
+            region,
+            Some(division),
+            Ownership::Collective,
+            raw,
+            Sort::Coop,
+            None,
+        )
     }
 
-    fn shop_unit(&mut self, place: Place, division: &'static str, theme: Option<&'static Theme>) -> usize {
+    fn shop_unit(
+        &mut self,
+        place: Place,
+        division: &'static str,
+        theme: Option<&'static Theme>,
+    ) -> usize {
         let words = names::shop_words(division);
         let p = self.place_name(place, false);
         let mut name = String::new();
@@ -1650,7 +2100,17 @@ impl Builder {
         }
         let raw = self.lognormal(5.0, 0.5, 3.0, 30.0);
         let region = self.region_of(place);
-        self.push_unit(name, "92", place, region, Some(division), Ownership::Individual, raw, Sort::Shop, theme)
+        self.push_unit(
+            name,
+            "92",
+            place,
+            region,
+            Some(division),
+            Ownership::Individual,
+            raw,
+            Sort::Shop,
+            theme,
+        )
     }
 
     /// A small unit of a joint union.
@@ -1671,13 +2131,24 @@ impl Builder {
         let missing = total.saturating_sub(self.p.units.len());
         let mut firms = 0usize;
         for _ in 0..missing {
-            let a = if self.chance(0.08) { self.zone_area } else { self.pick_area() };
+            let a = if self.chance(0.08) {
+                self.zone_area
+            } else {
+                self.pick_area()
+            };
             let town = self.pick_town(a, false);
-            let place = Place { area: Some(a), town };
+            let place = Place {
+                area: Some(a),
+                town,
+            };
             let r: f64 = self.rng.random();
             if r < 0.74 {
                 firms += 1;
-                let pool = if a == self.zone_area { ZONE_FIRMS } else { LOCAL_FIRMS };
+                let pool = if a == self.zone_area {
+                    ZONE_FIRMS
+                } else {
+                    LOCAL_FIRMS
+                };
                 let division = weighted(&mut self.rng, pool);
                 let dispatch = firms % 300 == 1;
                 let division = if dispatch { "72" } else { division };
@@ -1685,11 +2156,24 @@ impl Builder {
                 let ownership = weighted(&mut self.rng, UNCOVERED_FIRM_OWNERSHIP);
                 let name = self.firm_name(place, division, ownership, raw, dispatch);
                 let region = self.region_of(place);
-                let u = self.push_unit(name, "91", place, region, Some(division), ownership, raw, Sort::Firm, None);
+                let u = self.push_unit(
+                    name,
+                    "91",
+                    place,
+                    region,
+                    Some(division),
+                    ownership,
+                    raw,
+                    Sort::Firm,
+                    None,
+                );
                 self.p.units[u].dispatch_agency = dispatch;
                 self.p.units[u].park = self.park(place, division);
             } else if r < 0.88 {
-                let division = weighted(&mut self.rng, &[("52", 5), ("62", 3), ("81", 1), ("80", 1), ("51", 1)]);
+                let division = weighted(
+                    &mut self.rng,
+                    &[("52", 5), ("62", 3), ("81", 1), ("80", 1), ("51", 1)],
+                );
                 self.shop_unit(place, division, None);
             } else if r < 0.95 {
                 self.coop_unit(place);
@@ -1702,13 +2186,26 @@ impl Builder {
     /// Headcounts: covered units are scaled so that 70–95 % of their employees reach the
     /// members target; then women, 规上 and the like follow from the final headcount.
     fn finish_units(&mut self, members: usize) {
-        let covered_raw: f64 =
-            self.p.units.iter().filter(|u| u.covering_org_id.is_some()).map(|u| u.raw_employees).sum();
+        let covered_raw: f64 = self
+            .p
+            .units
+            .iter()
+            .filter(|u| u.covering_org_id.is_some())
+            .map(|u| u.raw_employees)
+            .sum();
         let needed = members as f64 / 0.825;
-        let factor = if covered_raw > 0.0 { needed / covered_raw } else { 1.0 };
+        let factor = if covered_raw > 0.0 {
+            needed / covered_raw
+        } else {
+            1.0
+        };
         for i in 0..self.p.units.len() {
             let u = &self.p.units[i];
-            let raw = if u.covering_org_id.is_some() { u.raw_employees * factor } else { u.raw_employees };
+            let raw = if u.covering_org_id.is_some() {
+                u.raw_employees * factor
+            } else {
+                u.raw_employees
+            };
             let min = if u.sort == Sort::Shop { 3 } else { 5 };
             let employees = (raw.round() as i64).clamp(min, 20_000);
             let (lo, hi) = women_share(u.sort, u.industry_code.unwrap_or(""));
@@ -1777,11 +2274,17 @@ impl Builder {
             }
         }
         let transfers = ((target as f64).sqrt() * 0.6).round() as usize;
-        let p_transfer = if target > 0 { transfers as f64 / target as f64 } else { 0.0 };
+        let p_transfer = if target > 0 {
+            transfers as f64 / target as f64
+        } else {
+            0.0
+        };
         // The 撤销 union's former members, spread over the roster.
         let quota = self.rng.random_range(12..=25usize).min(target);
         let from_closed: HashSet<usize> =
-            rand::seq::index::sample(&mut self.rng, target.max(1), quota).into_iter().collect();
+            rand::seq::index::sample(&mut self.rng, target.max(1), quota)
+                .into_iter()
+                .collect();
         self.p.members.reserve(target);
         self.p.memberships.reserve(target + transfers + quota);
         for (j, &u) in covered.iter().enumerate() {
@@ -1803,7 +2306,12 @@ impl Builder {
     fn id_number(&mut self, region: &str, birth: NaiveDate, female: bool) -> String {
         loop {
             let seq = self.rng.random_range(0..500u32) * 2 + u32::from(!female);
-            let first17 = format!("{region}{:04}{:02}{:02}{seq:03}", birth.year(), birth.month(), birth.day());
+            let first17 = format!(
+                "{region}{:04}{:02}{:02}{seq:03}",
+                birth.year(),
+                birth.month(),
+                birth.day()
+            );
             let key: u64 = first17.parse().expect("17 digits");
             if self.id_numbers.insert(key) {
                 let check = id_check_char(&first17).expect("17 digits");
@@ -1815,9 +2323,18 @@ impl Builder {
     fn member(&mut self, u: usize, p_transfer: f64, from_closed: bool) {
         let unit = &self.p.units[u];
         let org_id = unit.covering_org_id.expect("covered");
-        let (sort, theme, area, division, dispatch_agency) =
-            (unit.sort, unit.theme, unit.area, unit.industry_code.unwrap_or(""), unit.dispatch_agency);
-        let female_share = if unit.employees > 0 { unit.women_employees as f64 / unit.employees as f64 } else { 0.4 };
+        let (sort, theme, area, division, dispatch_agency) = (
+            unit.sort,
+            unit.theme,
+            unit.area,
+            unit.industry_code.unwrap_or(""),
+            unit.dispatch_agency,
+        );
+        let female_share = if unit.employees > 0 {
+            unit.women_employees as f64 / unit.employees as f64
+        } else {
+            0.4
+        };
         let org_idx = (org_id - 1) as usize;
         let org_founded = self.p.orgs[org_idx].founded_on;
         let female = self.chance(female_share);
@@ -1825,8 +2342,16 @@ impl Builder {
         let local = area.map(|a| self.areas[a].code).filter(|c| *c != ZONE_CODE);
         let region = match (self.rng.random::<f64>(), local) {
             (r, Some(code)) if r < 0.70 => code,
-            (r, _) if r < 0.88 => self.jingzhou_counties.choose(&mut self.rng).copied().expect("counties"),
-            _ => self.hubei_counties.choose(&mut self.rng).copied().expect("counties"),
+            (r, _) if r < 0.88 => self
+                .jingzhou_counties
+                .choose(&mut self.rng)
+                .copied()
+                .expect("counties"),
+            _ => self
+                .hubei_counties
+                .choose(&mut self.rng)
+                .copied()
+                .expect("counties"),
         };
         let id_number = self.id_number(region, birth, female);
         let name = names::person_name(&mut self.rng, female);
@@ -1839,15 +2364,21 @@ impl Builder {
         let mut current_from = join_date;
         if from_closed || self.chance(p_transfer) {
             let org_name = self.p.orgs[org_idx].name.clone();
-            let closed =
-                self.closed_union.map(|c| (c, self.p.orgs[c].founded_on, self.p.orgs[c].closed_on.expect("closed")));
+            let closed = self.closed_union.map(|c| {
+                (
+                    c,
+                    self.p.orgs[c].founded_on,
+                    self.p.orgs[c].closed_on.expect("closed"),
+                )
+            });
             match closed {
                 Some((c, c_founded, c_closed))
                     if from_closed
                         && org_founded <= c_closed
                         && adult.max(c_founded) + TimeDelta::days(30) < c_closed =>
                 {
-                    let joined = self.date_between(adult.max(c_founded), c_closed - TimeDelta::days(30));
+                    let joined =
+                        self.date_between(adult.max(c_founded), c_closed - TimeDelta::days(30));
                     join_date = joined;
                     current_from = c_closed;
                     history = Some(MembershipRow {
@@ -1859,8 +2390,10 @@ impl Builder {
                     });
                 }
                 _ => {
-                    let moved =
-                        self.date_between(org_founded.max(years_after(adult, 1)), self.as_of - TimeDelta::days(1));
+                    let moved = self.date_between(
+                        org_founded.max(years_after(adult, 1)),
+                        self.as_of - TimeDelta::days(1),
+                    );
                     if adult + TimeDelta::days(30) < moved {
                         let joined = self.date_between(adult, moved - TimeDelta::days(30));
                         for _ in 0..8 {
@@ -1920,8 +2453,11 @@ impl Builder {
         } else if division == "54" && self.chance(0.25) {
             group = Some(NewEmploymentGroup::TruckDriver);
         }
-        let join_method =
-            if group.is_some() { weighted(&mut self.rng, OUTREACH_JOIN) } else { weighted(&mut self.rng, USUAL_JOIN) };
+        let join_method = if group.is_some() {
+            weighted(&mut self.rng, OUTREACH_JOIN)
+        } else {
+            weighted(&mut self.rng, USUAL_JOIN)
+        };
         let education = if self.chance(0.05) {
             None
         } else {
@@ -1939,7 +2475,11 @@ impl Builder {
         } else {
             MemberStatus::Active
         };
-        let phone = if self.chance(0.6) { Some(names::mobile(&mut self.rng)) } else { None };
+        let phone = if self.chance(0.6) {
+            Some(names::mobile(&mut self.rng))
+        } else {
+            None
+        };
         let ethnicity = names::ethnicity(&mut self.rng);
         self.p.members.push(MemberRow {
             id: member_id,
@@ -1962,7 +2502,9 @@ impl Builder {
 }
 
 fn is_functional_zone(code: &str) -> bool {
-    RegionCode::parse(code).map(|r| r.is_functional_zone()).unwrap_or(true)
+    RegionCode::parse(code)
+        .map(|r| r.is_functional_zone())
+        .unwrap_or(true)
 }
 
 /// Share of women among employees, by kind and industry (always within 30–60 %).
@@ -1971,9 +2513,8 @@ fn women_share(sort: Sort, division: &str) -> (f64, f64) {
         Sort::School | Sort::Hospital => (0.52, 0.60),
         Sort::Agency | Sort::Institution | Sort::Social => (0.38, 0.52),
         _ => match division {
-            "13" | "14" | "17" | "18" | "27" | "39" | "52" | "61" | "62" | "69" | "80" | "83" | "84" | "85" => {
-                (0.45, 0.60)
-            }
+            "13" | "14" | "17" | "18" | "27" | "39" | "52" | "61" | "62" | "69" | "80" | "83"
+            | "84" | "85" => (0.45, 0.60),
             "01" | "04" | "05" | "51" | "65" | "70" | "72" | "95" => (0.35, 0.50),
             _ => (0.30, 0.40),
         },
@@ -1985,25 +2526,46 @@ mod tests {
     use super::*;
 
     fn small() -> Plan {
-        plan(Sizes { grassroots: 120, units: 1500, members: 8000 }, 42, d(2026, 11, 22))
+        plan(
+            Sizes {
+                grassroots: 120,
+                units: 1500,
+                members: 8000,
+            },
+            42,
+            d(2026, 11, 22),
+        )
     }
 
     #[test]
     fn hits_the_sizes_and_keeps_the_rules() {
         let p = small();
-        let grassroots = p.orgs.iter().filter(|o| o.kind == OrgKind::Grassroots && o.closed_on.is_none()).count();
+        let grassroots = p
+            .orgs
+            .iter()
+            .filter(|o| o.kind == OrgKind::Grassroots && o.closed_on.is_none())
+            .count();
         assert_eq!(grassroots, 120);
         assert_eq!(p.units.len(), 1500);
         assert_eq!(p.members.len(), 8000);
         // One open affiliation per non-root active org; paths built from parents.
         for o in &p.orgs {
-            let open = p.affiliations.iter().filter(|a| a.org_id == o.id && a.valid_to.is_none()).count();
+            let open = p
+                .affiliations
+                .iter()
+                .filter(|a| a.org_id == o.id && a.valid_to.is_none())
+                .count();
             let expected = usize::from(o.parent_id.is_some() && o.closed_on.is_none());
             assert_eq!(open, expected, "{}", o.name);
             if let Some(pid) = o.parent_id {
                 let parent = &p.orgs[(pid - 1) as usize];
                 assert_eq!(o.path, format!("{}{}/", parent.path, o.id));
-                assert!(o.kind.may_be_child_of(parent.kind), "{} under {}", o.name, parent.name);
+                assert!(
+                    o.kind.may_be_child_of(parent.kind),
+                    "{} under {}",
+                    o.name,
+                    parent.name
+                );
             }
             assert!(o.name.chars().count() <= 60, "{}", o.name);
         }
@@ -2028,7 +2590,11 @@ mod tests {
         }
         assert!(!p.guidance.is_empty() && !p.sector_members.is_empty());
         assert!(p.memberships.iter().any(|m| m.valid_to.is_some()));
-        assert!(p.affiliations.iter().any(|a| a.valid_to.is_some() && a.reason.is_none()));
+        assert!(
+            p.affiliations
+                .iter()
+                .any(|a| a.valid_to.is_some() && a.reason.is_none())
+        );
     }
 
     #[test]
@@ -2042,7 +2608,15 @@ mod tests {
             a.members.iter().map(|m| &m.id_number).collect::<Vec<_>>(),
             b.members.iter().map(|m| &m.id_number).collect::<Vec<_>>()
         );
-        let c = plan(Sizes { grassroots: 120, units: 1500, members: 8000 }, 43, d(2026, 11, 22));
+        let c = plan(
+            Sizes {
+                grassroots: 120,
+                units: 1500,
+                members: 8000,
+            },
+            43,
+            d(2026, 11, 22),
+        );
         assert_ne!(a.members[0].id_number, c.members[0].id_number);
     }
 }

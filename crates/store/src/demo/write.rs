@@ -10,8 +10,8 @@ use super::plan::Plan;
 use crate::db::Tx;
 use crate::orgs::{ACTIVE, CLOSED};
 use crate::schema::{
-    Committees, Members, Memberships, Officers, OrgAffiliations, OrgGuidance, Orgs, SectorMemberships, UnitCoverages,
-    Units,
+    Committees, Members, Memberships, Officers, OrgAffiliations, OrgGuidance, Orgs,
+    SectorMemberships, UnitCoverages, Units,
 };
 use crate::{Engine, Result};
 
@@ -21,13 +21,23 @@ const MAX_PARAMS: usize = 30_000;
 const MAX_ROWS: usize = 500;
 
 /// Insert `rows` into `table`, `MAX_ROWS` (or fewer, for wide tables) per statement.
-async fn insert_all<T, C>(tx: &mut Tx, table: T, cols: &[C], rows: impl IntoIterator<Item = Vec<Expr>>) -> Result<u64>
+async fn insert_all<T, C>(
+    tx: &mut Tx,
+    table: T,
+    cols: &[C],
+    rows: impl IntoIterator<Item = Vec<Expr>>,
+) -> Result<u64>
 where
     T: IntoTableRef + Clone,
     C: IntoIden + Clone,
 {
     let per = (MAX_PARAMS / cols.len()).clamp(1, MAX_ROWS);
-    let fresh = || Query::insert().into_table(table.clone()).columns(cols.iter().cloned()).to_owned();
+    let fresh = || {
+        Query::insert()
+            .into_table(table.clone())
+            .columns(cols.iter().cloned())
+            .to_owned()
+    };
     let mut stmt: InsertStatement = fresh();
     let (mut pending, mut written) = (0usize, 0u64);
     for row in rows {
@@ -99,7 +109,12 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
                 o.parent_id.into(),
                 o.path.clone().into(),
                 o.depth.into(),
-                if o.closed_on.is_some() { CLOSED } else { ACTIVE }.into(),
+                if o.closed_on.is_some() {
+                    CLOSED
+                } else {
+                    ACTIVE
+                }
+                .into(),
                 o.closed_on.into(),
                 now.into(),
                 now.into(),
@@ -119,7 +134,13 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
             OrgAffiliations::Reason,
         ],
         plan.affiliations.iter().map(|a| {
-            vec![a.org_id.into(), a.parent_id.into(), a.valid_from.into(), a.valid_to.into(), a.reason.clone().into()]
+            vec![
+                a.org_id.into(),
+                a.parent_id.into(),
+                a.valid_from.into(),
+                a.valid_to.into(),
+                a.reason.clone().into(),
+            ]
         }),
     )
     .await?;
@@ -127,24 +148,46 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
     insert_all(
         tx,
         OrgGuidance::Table,
-        &[OrgGuidance::GuideId, OrgGuidance::OrgId, OrgGuidance::ValidFrom],
-        plan.guidance.iter().map(|l| vec![l.upper.into(), l.lower.into(), l.valid_from.into()]),
+        &[
+            OrgGuidance::GuideId,
+            OrgGuidance::OrgId,
+            OrgGuidance::ValidFrom,
+        ],
+        plan.guidance
+            .iter()
+            .map(|l| vec![l.upper.into(), l.lower.into(), l.valid_from.into()]),
     )
     .await?;
 
     insert_all(
         tx,
         SectorMemberships::Table,
-        &[SectorMemberships::SectorId, SectorMemberships::MemberId, SectorMemberships::ValidFrom],
-        plan.sector_members.iter().map(|l| vec![l.upper.into(), l.lower.into(), l.valid_from.into()]),
+        &[
+            SectorMemberships::SectorId,
+            SectorMemberships::MemberId,
+            SectorMemberships::ValidFrom,
+        ],
+        plan.sector_members
+            .iter()
+            .map(|l| vec![l.upper.into(), l.lower.into(), l.valid_from.into()]),
     )
     .await?;
 
     insert_all(
         tx,
         Committees::Table,
-        &[Committees::OrgId, Committees::Kind, Committees::EstablishedOn],
-        plan.committees.iter().map(|c| vec![c.org_id.into(), c.kind.code().into(), Some(c.established_on).into()]),
+        &[
+            Committees::OrgId,
+            Committees::Kind,
+            Committees::EstablishedOn,
+        ],
+        plan.committees.iter().map(|c| {
+            vec![
+                c.org_id.into(),
+                c.kind.code().into(),
+                Some(c.established_on).into(),
+            ]
+        }),
     )
     .await?;
 
@@ -202,7 +245,11 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
         ],
         plan.units.iter().map(|u| {
             let keys = search_keys(&u.name);
-            let status = if u.closed { UnitStatus::Closed } else { UnitStatus::Active };
+            let status = if u.closed {
+                UnitStatus::Closed
+            } else {
+                UnitStatus::Active
+            };
             let covering = if u.closed { None } else { u.covering_org_id };
             vec![
                 u.id.into(),
@@ -230,8 +277,20 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
     insert_all(
         tx,
         UnitCoverages::Table,
-        &[UnitCoverages::UnitId, UnitCoverages::OrgId, UnitCoverages::ValidFrom, UnitCoverages::ValidTo],
-        plan.coverages.iter().map(|c| vec![c.unit_id.into(), c.org_id.into(), c.valid_from.into(), c.valid_to.into()]),
+        &[
+            UnitCoverages::UnitId,
+            UnitCoverages::OrgId,
+            UnitCoverages::ValidFrom,
+            UnitCoverages::ValidTo,
+        ],
+        plan.coverages.iter().map(|c| {
+            vec![
+                c.unit_id.into(),
+                c.org_id.into(),
+                c.valid_from.into(),
+                c.valid_to.into(),
+            ]
+        }),
     )
     .await?;
 
@@ -316,7 +375,8 @@ pub async fn write(tx: &mut Tx, plan: &Plan) -> Result<()> {
             let sql = format!(
                 "setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             );
-            tx.execute(&Query::select().expr(Expr::cust(sql)).to_owned()).await?;
+            tx.execute(&Query::select().expr(Expr::cust(sql)).to_owned())
+                .await?;
         }
     }
     Ok(())

@@ -44,7 +44,10 @@ impl utoipa::Modify for SessionAuth {
                 "会话的 CSRF 令牌（页面 body 的 hx-headers 中给出）；POST/PUT 必须携带",
             ))),
         );
-        openapi.security = Some(vec![SecurityRequirement::new("session", Vec::<String>::new())]);
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "session",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -84,7 +87,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `/api/openapi.json` and an offline Swagger UI at `/api/docs`.
 pub fn docs_router(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {
-    Router::new().merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+    Router::new()
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
 }
 
 /// Read a JSON request body into the same form state the pages use: strings as typed,
@@ -106,12 +110,30 @@ pub(crate) fn form_of<T: Serialize>(body: &T) -> FormState {
 
 /// 422 with every field error of a form, the first one as `field`/`message`.
 pub(crate) fn invalid(form: &FormState) -> Response {
-    let errors: BTreeMap<String, String> = form.errors.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let errors: BTreeMap<String, String> = form
+        .errors
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let (field, message) = match errors.iter().next() {
         Some((k, v)) => (Some(k.clone()), v.clone()),
-        None => (None, form.general.clone().unwrap_or_else(|| "请求内容有误".into())),
+        None => (
+            None,
+            form.general
+                .clone()
+                .unwrap_or_else(|| "请求内容有误".into()),
+        ),
     };
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(ApiError { error: "invalid", field, message, errors })).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(ApiError {
+            error: "invalid",
+            field,
+            message,
+            errors,
+        }),
+    )
+        .into_response()
 }
 
 /// The new record's id, returned by every create.
@@ -135,6 +157,9 @@ pub struct Paging {
 
 impl Paging {
     fn bounds(&self) -> (u64, u64) {
-        (self.offset.unwrap_or(0), self.limit.unwrap_or(100).min(1000))
+        (
+            self.offset.unwrap_or(0),
+            self.limit.unwrap_or(100).min(1000),
+        )
     }
 }

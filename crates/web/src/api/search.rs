@@ -23,7 +23,24 @@ pub struct SearchResponse {
 
 /// Search unions, units and members.
 #[utoipa::path(get, path = "/api/v1/search", tag = "查询", params(SearchQuery), responses((status = 200, body = SearchResponse)))]
-pub async fn search(State(st): State<AppState>, auth: Auth, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchResponse>> {
-    let r = st.store.search(&q.q, SearchScope::ALL, &auth.visibility(), q.limit.unwrap_or(20).min(100)).await.map_err(AppError::json)?;
-    Ok(Json(SearchResponse { orgs: r.orgs, units: r.units, members: r.members.iter().map(|m| m.masked()).collect() }))
+pub async fn search(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Json<SearchResponse>> {
+    let r = st
+        .store
+        .search(
+            &q.q,
+            SearchScope::ALL,
+            &auth.visibility(),
+            q.limit.unwrap_or(20).min(100),
+        )
+        .await
+        .map_err(AppError::json)?;
+    Ok(Json(SearchResponse {
+        orgs: r.orgs,
+        units: r.units,
+        members: r.members.iter().map(|m| m.masked()).collect(),
+    }))
 }

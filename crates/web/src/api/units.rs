@@ -6,8 +6,8 @@ use gonghui_store::Unit;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, created, form_of, invalid};
-use crate::inputs::unit_input;
 use crate::auth::Auth;
+use crate::inputs::unit_input;
 use crate::{AppError, AppResult, AppState};
 
 /// A unit (employer) of the directory as submitted.
@@ -37,28 +37,47 @@ pub struct UnitRequest {
 /// Add a unit to the directory, optionally covered by a grassroots union.
 #[utoipa::path(post, path = "/api/v1/units", tag = "单位", request_body = UnitRequest,
     responses((status = 201, body = super::Created), (status = 422, body = ApiError)))]
-pub async fn create_unit(State(st): State<AppState>, auth: Auth, Json(body): Json<UnitRequest>) -> AppResult<Response> {
+pub async fn create_unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Json(body): Json<UnitRequest>,
+) -> AppResult<Response> {
     let mut form = form_of(&body);
-    let Some(input) = unit_input(&mut form) else { return Ok(invalid(&form)) };
+    let Some(input) = unit_input(&mut form) else {
+        return Ok(invalid(&form));
+    };
     match body.covering_org_id {
         Some(o) => {
             let org = st.store.org(o).await.map_err(AppError::json)?;
             auth.write_org(&org).await?;
         }
         // An uncovered unit joins the directory of the account's own area.
-        None if !auth.role().writes_records() || auth.scope.kind == gonghui_domain::OrgKind::Grassroots => {
-            return Err(AppError { error: gonghui_store::Error::Forbidden, json: true });
+        None if !auth.role().writes_records()
+            || auth.scope.kind == gonghui_domain::OrgKind::Grassroots =>
+        {
+            return Err(AppError {
+                error: gonghui_store::Error::Forbidden,
+                json: true,
+            });
         }
         None => {}
     }
-    let id = st.store.create_unit(&auth.actor(), input, body.covering_org_id).await.map_err(AppError::json)?;
+    let id = st
+        .store
+        .create_unit(&auth.actor(), input, body.covering_org_id)
+        .await
+        .map_err(AppError::json)?;
     Ok(created(id))
 }
 
 /// One unit.
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "单位", params(("id" = i64, Path, description = "单位 id")),
     responses((status = 200, body = Unit), (status = 404, body = ApiError)))]
-pub async fn get_unit(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Json<Unit>> {
+pub async fn get_unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Unit>> {
     let unit = st.store.unit(id).await.map_err(AppError::json)?;
     auth.read_unit(&unit).await?;
     Ok(Json(unit))
@@ -67,11 +86,21 @@ pub async fn get_unit(State(st): State<AppState>, auth: Auth, Path(id): Path<i64
 /// Edit a unit.
 #[utoipa::path(put, path = "/api/v1/units/{id}", tag = "单位", params(("id" = i64, Path, description = "单位 id")),
     request_body = UnitRequest, responses((status = 204), (status = 422, body = ApiError)))]
-pub async fn update_unit(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Json(body): Json<UnitRequest>) -> AppResult<Response> {
+pub async fn update_unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Json(body): Json<UnitRequest>,
+) -> AppResult<Response> {
     let unit = st.store.unit(id).await.map_err(AppError::json)?;
     auth.write_unit(&unit).await?;
     let mut form = form_of(&body);
-    let Some(input) = unit_input(&mut form) else { return Ok(invalid(&form)) };
-    st.store.update_unit(&auth.actor(), id, input).await.map_err(AppError::json)?;
+    let Some(input) = unit_input(&mut form) else {
+        return Ok(invalid(&form));
+    };
+    st.store
+        .update_unit(&auth.actor(), id, input)
+        .await
+        .map_err(AppError::json)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

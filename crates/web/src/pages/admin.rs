@@ -8,7 +8,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use gonghui_domain::Role;
-use gonghui_store::{Account, AccountListItem, AuditEntry, AuditFilter, Error, NewAccount, Org, Target};
+use gonghui_store::{
+    Account, AccountListItem, AuditEntry, AuditFilter, Error, NewAccount, Org, Target,
+};
 
 use super::orgs::unprocessable;
 use crate::auth::{Auth, Capability};
@@ -30,10 +32,19 @@ pub struct AccountsPage {
 }
 
 fn grantable(auth: &Auth) -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().filter(|r| auth.role().may_grant(**r)).map(|r| (r.code(), r.label())).collect()
+    Role::ALL
+        .iter()
+        .filter(|r| auth.role().may_grant(**r))
+        .map(|r| (r.code(), r.label()))
+        .collect()
 }
 
-async fn accounts_page(st: &AppState, auth: &Auth, notice: Option<String>, form: FormState) -> AppResult<AccountsPage> {
+async fn accounts_page(
+    st: &AppState,
+    auth: &Auth,
+    notice: Option<String>,
+    form: FormState,
+) -> AppResult<AccountsPage> {
     Ok(AccountsPage {
         nav: Nav::of(auth),
         notice,
@@ -43,15 +54,34 @@ async fn accounts_page(st: &AppState, auth: &Auth, notice: Option<String>, form:
     })
 }
 
-pub async fn accounts(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<AccountsPage> {
+pub async fn accounts(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+) -> AppResult<AccountsPage> {
     auth.require(Capability::ManageAccounts).await?;
     let notice = q.get("done").map(|_| "已保存。".to_owned());
     accounts_page(&st, &auth, notice, FormState::default()).await
 }
 
 /// The scope org chosen in a picker, which must lie in the administrator's own subtree.
-async fn scope_in_reach(st: &AppState, auth: &Auth, form: &mut FormState, field: &str) -> AppResult<Option<Org>> {
-    let Some(id) = org_ref(&st.store, form, field, "所属范围", &auth.picker_visibility()).await? else { return Ok(None) };
+async fn scope_in_reach(
+    st: &AppState,
+    auth: &Auth,
+    form: &mut FormState,
+    field: &str,
+) -> AppResult<Option<Org>> {
+    let Some(id) = org_ref(
+        &st.store,
+        form,
+        field,
+        "所属范围",
+        &auth.picker_visibility(),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
     let org = match st.store.org(id).await {
         Ok(o) => o,
         Err(Error::NotFound(_)) => {
@@ -67,13 +97,22 @@ async fn scope_in_reach(st: &AppState, auth: &Auth, form: &mut FormState, field:
     Ok(Some(org))
 }
 
-pub async fn create_account(State(st): State<AppState>, auth: Auth, Form(f): Form<Fields>) -> AppResult<Response> {
+pub async fn create_account(
+    State(st): State<AppState>,
+    auth: Auth,
+    Form(f): Form<Fields>,
+) -> AppResult<Response> {
     auth.require(Capability::ManageAccounts).await?;
     let mut form = FormState::from_values(f);
-    let role = form.parse_req("role", "角色", |s| Role::from_label(s).ok_or("请选择角色"));
+    let role = form.parse_req("role", "角色", |s| {
+        Role::from_label(s).ok_or("请选择角色")
+    });
     if let Some(r) = role {
         if !auth.role().may_grant(r) {
-            form.error("role", format!("{}不能授予“{}”角色", auth.role().label(), r.label()));
+            form.error(
+                "role",
+                format!("{}不能授予“{}”角色", auth.role().label(), r.label()),
+            );
         }
     }
     let scope = scope_in_reach(&st, &auth, &mut form, "scope_org_id").await?;
@@ -83,9 +122,20 @@ pub async fn create_account(State(st): State<AppState>, auth: Auth, Form(f): For
     if let (Some(role), Some(scope), Some(username), Some(display_name), Some(password), false) =
         (role, scope, username, display, password, form.has_errors())
     {
-        let input = NewAccount { username, display_name, role, scope_org_id: scope.id, password, must_change_password: true };
+        let input = NewAccount {
+            username,
+            display_name,
+            role,
+            scope_org_id: scope.id,
+            password,
+            must_change_password: true,
+        };
         match st.store.create_account(&auth.actor(), input).await {
-            Ok(id) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=created")).into_response()),
+            Ok(id) => {
+                return Ok(
+                    Redirect::to(&format!("/admin/accounts/{id}?done=created")).into_response()
+                );
+            }
             Err(e) => form.absorb(e)?,
         }
     }
@@ -115,9 +165,18 @@ async fn account_in_reach(st: &AppState, auth: &Auth, id: i64) -> AppResult<(Acc
     let scope = st.store.org(account.scope_org_id).await?;
     if !scope.path.starts_with(&auth.scope.path) {
         st.store
-            .audit_event(&auth.actor(), "denied.account", Target::new("account", Some(id), Some(scope.id)), false, None::<&()>)
+            .audit_event(
+                &auth.actor(),
+                "denied.account",
+                Target::new("account", Some(id), Some(scope.id)),
+                false,
+                None::<&()>,
+            )
             .await?;
-        return Err(AppError { error: Error::Forbidden, json: false });
+        return Err(AppError {
+            error: Error::Forbidden,
+            json: false,
+        });
     }
     Ok((account, scope))
 }
@@ -129,9 +188,19 @@ struct AccountForms {
     assign: FormState,
 }
 
-async fn account_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, forms: AccountForms) -> AppResult<AccountPage> {
+async fn account_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    notice: Option<String>,
+    forms: AccountForms,
+) -> AppResult<AccountPage> {
     let (account, scope) = account_in_reach(st, auth, id).await?;
-    let assigned = if account.role == Role::Assessor { st.store.assessor_orgs(id).await? } else { vec![] };
+    let assigned = if account.role == Role::Assessor {
+        st.store.assessor_orgs(id).await?
+    } else {
+        vec![]
+    };
     let own = account.id == auth.account.id;
     let mut role_form = forms.role;
     if role_form.values.is_empty() {
@@ -142,7 +211,9 @@ async fn account_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String
         nav: Nav::of(auth),
         notice,
         // Administrators manage others; their own password is changed on 修改密码.
-        can_manage: !own && auth.role() == Role::SystemAdmin && (!account.role.is_admin() || auth.role().may_grant(account.role)),
+        can_manage: !own
+            && auth.role() == Role::SystemAdmin
+            && (!account.role.is_admin() || auth.role().may_grant(account.role)),
         can_roles: !own && auth.role() == Role::SecurityAdmin,
         scope_name: scope.name,
         account,
@@ -154,76 +225,163 @@ async fn account_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String
     })
 }
 
-pub async fn account(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<AccountPage> {
+pub async fn account(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<Fields>,
+) -> AppResult<AccountPage> {
     auth.require(Capability::ManageAccounts).await?;
     let notice = q.get("done").map(|_| "已保存。".to_owned());
     account_page(&st, &auth, id, notice, AccountForms::default()).await
 }
 
-pub async fn reset_password(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+pub async fn reset_password(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> AppResult<Response> {
     auth.require(Capability::ManageAccounts).await?;
     let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
     if !page.can_manage {
-        return Err(AppError { error: Error::Forbidden, json: false });
+        return Err(AppError {
+            error: Error::Forbidden,
+            json: false,
+        });
     }
     let mut form = FormState::from_values(f);
     if let Some(pw) = form.required("password", "临时密码") {
         match st.store.reset_password(&auth.actor(), id, &pw).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response());
+            }
             Err(e) => form.absorb(e)?,
         }
     }
     form.values.clear();
-    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { password: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        account_page(
+            &st,
+            &auth,
+            id,
+            None,
+            AccountForms {
+                password: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
 async fn set_disabled(st: &AppState, auth: &Auth, id: i64, disabled: bool) -> AppResult<Response> {
     auth.require(Capability::ManageAccounts).await?;
     let page = account_page(st, auth, id, None, AccountForms::default()).await?;
     if !page.can_manage {
-        return Err(AppError { error: Error::Forbidden, json: false });
+        return Err(AppError {
+            error: Error::Forbidden,
+            json: false,
+        });
     }
-    st.store.set_account_disabled(&auth.actor(), id, disabled).await?;
+    st.store
+        .set_account_disabled(&auth.actor(), id, disabled)
+        .await?;
     Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response())
 }
 
-pub async fn disable(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn disable(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_disabled(&st, &auth, id, true).await
 }
 
-pub async fn enable(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn enable(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_disabled(&st, &auth, id, false).await
 }
 
-pub async fn set_role(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+pub async fn set_role(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> AppResult<Response> {
     auth.require(Capability::ManageRoles).await?;
     let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
     if !page.can_roles {
-        return Err(AppError { error: Error::Forbidden, json: false });
+        return Err(AppError {
+            error: Error::Forbidden,
+            json: false,
+        });
     }
     let mut form = FormState::from_values(f);
-    let role = form.parse_req("role", "角色", |s| Role::from_label(s).ok_or("请选择角色"));
+    let role = form.parse_req("role", "角色", |s| {
+        Role::from_label(s).ok_or("请选择角色")
+    });
     let scope = scope_in_reach(&st, &auth, &mut form, "scope_org_id").await?;
     if let (Some(role), Some(scope), false) = (role, scope, form.has_errors()) {
-        match st.store.set_account_role(&auth.actor(), id, role, scope.id).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+        match st
+            .store
+            .set_account_role(&auth.actor(), id, role, scope.id)
+            .await
+        {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response());
+            }
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { role: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        account_page(
+            &st,
+            &auth,
+            id,
+            None,
+            AccountForms {
+                role: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
-pub async fn assign(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<Fields>) -> AppResult<Response> {
+pub async fn assign(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> AppResult<Response> {
     auth.require(Capability::ManageRoles).await?;
     account_in_reach(&st, &auth, id).await?;
     let mut form = FormState::from_values(f);
     if let Some(org) = scope_in_reach(&st, &auth, &mut form, "org_id").await? {
         match st.store.assign_to_assessor(&auth.actor(), id, org.id).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response()),
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("/admin/accounts/{id}?done=1")).into_response());
+            }
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(account_page(&st, &auth, id, None, AccountForms { assign: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        account_page(
+            &st,
+            &auth,
+            id,
+            None,
+            AccountForms {
+                assign: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
 // ---- audit trail ----
@@ -316,7 +474,10 @@ impl AuditPage {
         let mut q = self.query.clone();
         q.retain(|(k, _)| k != "page" && k != "export");
         q.push(("page".into(), page.to_string()));
-        format!("/admin/audit?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "/admin/audit?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     }
 }
 
@@ -337,19 +498,38 @@ async fn audit_filter(st: &AppState, auth: &Auth, form: &mut FormState) -> AppRe
 }
 
 /// 审计日志: filter, page, and export to Excel (the export itself is audited).
-pub async fn audit(State(st): State<AppState>, auth: Auth, Query(q): Query<Vec<(String, String)>>) -> AppResult<Response> {
+pub async fn audit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Vec<(String, String)>>,
+) -> AppResult<Response> {
     auth.require(Capability::ReadAudit).await?;
     let mut form = FormState::from_values(q.iter().cloned().collect());
     let filter = audit_filter(&st, &auth, &mut form).await?;
     if form.v("export") == "xlsx" && !form.has_errors() {
         let entries = st.store.audit_entries(&filter, 0, 100_000).await?;
         let detail = serde_json::json!({ "rows": entries.len() });
-        st.store.audit_event(&auth.actor(), "audit.export", Target::new("audit", None, Some(auth.scope.id)), true, Some(&detail)).await?;
-        let bytes = crate::export::audit_xlsx(&entries).map_err(|e| AppError::from(Error::Io(e)))?;
-        let name = format!("attachment; filename=\"audit-{}.xlsx\"", chrono::Local::now().format("%Y%m%d-%H%M"));
+        st.store
+            .audit_event(
+                &auth.actor(),
+                "audit.export",
+                Target::new("audit", None, Some(auth.scope.id)),
+                true,
+                Some(&detail),
+            )
+            .await?;
+        let bytes =
+            crate::export::audit_xlsx(&entries).map_err(|e| AppError::from(Error::Io(e)))?;
+        let name = format!(
+            "attachment; filename=\"audit-{}.xlsx\"",
+            chrono::Local::now().format("%Y%m%d-%H%M")
+        );
         return Ok((
             [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
                 (header::CONTENT_DISPOSITION, name),
             ],
             bytes,
@@ -357,8 +537,22 @@ pub async fn audit(State(st): State<AppState>, auth: Auth, Query(q): Query<Vec<(
             .into_response());
     }
     let page = form.v("page").parse::<u64>().unwrap_or(1).max(1);
-    let mut entries = if form.has_errors() { vec![] } else { st.store.audit_entries(&filter, (page - 1) * AUDIT_PAGE, AUDIT_PAGE + 1).await? };
+    let mut entries = if form.has_errors() {
+        vec![]
+    } else {
+        st.store
+            .audit_entries(&filter, (page - 1) * AUDIT_PAGE, AUDIT_PAGE + 1)
+            .await?
+    };
     let more = entries.len() as u64 > AUDIT_PAGE;
     entries.truncate(AUDIT_PAGE as usize);
-    Ok(AuditPage { nav: Nav::of(&auth), form, entries, page, more, query: q }.into_response())
+    Ok(AuditPage {
+        nav: Nav::of(&auth),
+        form,
+        entries,
+        page,
+        more,
+        query: q,
+    }
+    .into_response())
 }

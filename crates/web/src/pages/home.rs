@@ -25,19 +25,39 @@ pub struct HomePage {
 /// go to their own pages; they see no business records.
 pub async fn show(State(st): State<AppState>, auth: Auth) -> AppResult<Response> {
     match auth.role() {
-        Role::SystemAdmin | Role::SecurityAdmin => return Ok(Redirect::to("/admin/accounts").into_response()),
+        Role::SystemAdmin | Role::SecurityAdmin => {
+            return Ok(Redirect::to("/admin/accounts").into_response());
+        }
         Role::AuditAdmin => return Ok(Redirect::to("/admin/audit").into_response()),
         _ => {}
     }
     let root = auth.home_org().cloned();
     // A grassroots union's own page (roster, units, officers) is its chair's home.
-    if let Some(r) = root.as_ref().filter(|r| r.kind == gonghui_domain::OrgKind::Grassroots && auth.role() == Role::Chair) {
+    if let Some(r) = root
+        .as_ref()
+        .filter(|r| r.kind == gonghui_domain::OrgKind::Grassroots && auth.role() == Role::Chair)
+    {
         return Ok(Redirect::to(&format!("/orgs/{}", r.id)).into_response());
     }
     let (totals, children) = match &root {
-        Some(r) => (st.store.subtree_totals(r).await?, st.store.children(r.id, false, 0, 100).await?),
+        Some(r) => (
+            st.store.subtree_totals(r).await?,
+            st.store.children(r.id, false, 0, 100).await?,
+        ),
         None => (SubtreeTotals::default(), vec![]),
     };
-    let assigned = if auth.role() == Role::Assessor { auth.assigned.clone() } else { vec![] };
-    Ok(HomePage { nav: Nav::of(&auth), root, totals, children, assigned, today: chrono::Local::now().date_naive() }.into_response())
+    let assigned = if auth.role() == Role::Assessor {
+        auth.assigned.clone()
+    } else {
+        vec![]
+    };
+    Ok(HomePage {
+        nav: Nav::of(&auth),
+        root,
+        totals,
+        children,
+        assigned,
+        today: chrono::Local::now().date_naive(),
+    }
+    .into_response())
 }

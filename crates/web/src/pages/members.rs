@@ -12,9 +12,9 @@ use gonghui_store::{Member, MembershipPeriod, OrgRef};
 use super::orgs::{target_org, unprocessable};
 use super::{done, notice};
 use crate::auth::Auth;
-use crate::nav::Nav;
 use crate::forms::FormState;
 use crate::inputs::member_input;
+use crate::nav::Nav;
 use crate::{AppError, AppResult, AppState};
 
 type Fields = HashMap<String, String>;
@@ -46,7 +46,13 @@ async fn org_ref_of(st: &AppState, auth: &Auth, id: Option<i64>) -> AppResult<Op
     }
 }
 
-async fn member_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, status_form: FormState) -> AppResult<MemberPage> {
+async fn member_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    notice: Option<String>,
+    status_form: FormState,
+) -> AppResult<MemberPage> {
     let member = st.store.member(id).await?;
     auth.read_member(&member).await?;
     let can_write = auth.write_member(&member).await.is_ok();
@@ -55,25 +61,56 @@ async fn member_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>
         (p.org_id, p.org_name) = auth.show_org(p.org_id, &p.org_name, &p.org_path);
     }
     let org = org_ref_of(st, auth, member.org_id).await?;
-    let status_options = MemberStatus::options().into_iter().filter(|(c, _)| *c != member.status.code()).collect();
-    Ok(MemberPage { nav: Nav::of(auth), can_write, may_reveal: can_write && auth.may_reveal(), revealed: None, history, member, org, notice, status_form, status_options })
+    let status_options = MemberStatus::options()
+        .into_iter()
+        .filter(|(c, _)| *c != member.status.code())
+        .collect();
+    Ok(MemberPage {
+        nav: Nav::of(auth),
+        can_write,
+        may_reveal: can_write && auth.may_reveal(),
+        revealed: None,
+        history,
+        member,
+        org,
+        notice,
+        status_form,
+        status_options,
+    })
 }
 
-pub async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<MemberPage> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<Fields>,
+) -> AppResult<MemberPage> {
     member_page(&st, &auth, id, notice(&q), FormState::default()).await
 }
 
 /// 查看完整信息: the full ID number and phone, for roles that work with the record; each
 /// reveal is audited.
-pub async fn reveal(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<MemberPage> {
+pub async fn reveal(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<MemberPage> {
     let mut page = member_page(&st, &auth, id, None, FormState::default()).await?;
     if !page.may_reveal {
         auth.write_member(&page.member).await?;
-        return Err(AppError { error: gonghui_store::Error::Forbidden, json: false });
+        return Err(AppError {
+            error: gonghui_store::Error::Forbidden,
+            json: false,
+        });
     }
     let target = gonghui_store::Target::new("member", Some(id), page.member.org_id);
-    st.store.audit_event(&auth.actor(), "member.reveal", target, true, None::<&()>).await?;
-    page.revealed = Some((page.member.id_number.clone(), page.member.phone.clone().unwrap_or_default()));
+    st.store
+        .audit_event(&auth.actor(), "member.reveal", target, true, None::<&()>)
+        .await?;
+    page.revealed = Some((
+        page.member.id_number.clone(),
+        page.member.phone.clone().unwrap_or_default(),
+    ));
     Ok(page)
 }
 
@@ -92,7 +129,14 @@ pub struct MemberFormPage {
     cancel_href: String,
 }
 
-fn form_page(auth: &Auth, heading: String, org: Option<OrgRef>, form: FormState, editing: Option<&Member>, cancel_href: String) -> MemberFormPage {
+fn form_page(
+    auth: &Auth,
+    heading: String,
+    org: Option<OrgRef>,
+    form: FormState,
+    editing: Option<&Member>,
+    cancel_href: String,
+) -> MemberFormPage {
     MemberFormPage {
         nav: Nav::of(auth),
         heading,
@@ -109,14 +153,24 @@ fn form_page(auth: &Auth, heading: String, org: Option<OrgRef>, form: FormState,
 
 /// The grassroots union of `?org=`, which the account must be allowed to write to.
 async fn roster_org(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<OrgRef> {
-    let id = q.get("org").and_then(|o| o.parse::<i64>().ok()).ok_or(AppError::not_found("工会组织"))?;
+    let id = q
+        .get("org")
+        .and_then(|o| o.parse::<i64>().ok())
+        .ok_or(AppError::not_found("工会组织"))?;
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
-    Ok(OrgRef { id: org.id, name: org.name })
+    Ok(OrgRef {
+        id: org.id,
+        name: org.name,
+    })
 }
 
 /// 登记会员 in the grassroots union `?org=`.
-pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<MemberFormPage> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+) -> AppResult<MemberFormPage> {
     let org = roster_org(&st, &auth, &q).await?;
     let mut form = FormState::default();
     form.set("join_date", chrono::Local::now().date_naive().to_string());
@@ -126,7 +180,12 @@ pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fi
     Ok(form_page(&auth, heading, Some(org), form, None, cancel))
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = roster_org(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = member_input(&mut form) {
@@ -137,7 +196,14 @@ pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fiel
     }
     let heading = format!("在{}登记会员", org.name);
     let cancel = format!("/orgs/{}", org.id);
-    Ok(unprocessable(form_page(&auth, heading, Some(org), form, None, cancel)))
+    Ok(unprocessable(form_page(
+        &auth,
+        heading,
+        Some(org),
+        form,
+        None,
+        cancel,
+    )))
 }
 
 fn member_to_form(m: &Member) -> FormState {
@@ -149,7 +215,10 @@ fn member_to_form(m: &Member) -> FormState {
     f.set("join_method", m.join_method.code());
     f.set("ethnicity", m.ethnicity.clone().unwrap_or_default());
     f.set("education", m.education.clone().unwrap_or_default());
-    f.set("new_employment_group", m.new_employment_group.clone().unwrap_or_default());
+    f.set(
+        "new_employment_group",
+        m.new_employment_group.clone().unwrap_or_default(),
+    );
     if m.migrant_worker {
         f.set("migrant_worker", "on");
     }
@@ -159,14 +228,30 @@ fn member_to_form(m: &Member) -> FormState {
     f
 }
 
-pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<MemberFormPage> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<MemberFormPage> {
     let m = st.store.member(id).await?;
     auth.write_member(&m).await?;
     let org = org_ref_of(&st, &auth, m.org_id).await?;
-    Ok(form_page(&auth, format!("修改会员 {}", m.name), org, member_to_form(&m), Some(&m), format!("/members/{id}")))
+    Ok(form_page(
+        &auth,
+        format!("修改会员 {}", m.name),
+        org,
+        member_to_form(&m),
+        Some(&m),
+        format!("/members/{id}"),
+    ))
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let m = st.store.member(id).await?;
     auth.write_member(&m).await?;
     let mut form = FormState::from_values(fields);
@@ -177,7 +262,14 @@ pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
         }
     }
     let org = org_ref_of(&st, &auth, m.org_id).await?;
-    Ok(unprocessable(form_page(&auth, format!("修改会员 {}", m.name), org, form, Some(&m), format!("/members/{id}"))))
+    Ok(unprocessable(form_page(
+        &auth,
+        format!("修改会员 {}", m.name),
+        org,
+        form,
+        Some(&m),
+        format!("/members/{id}"),
+    )))
 }
 
 #[derive(Template, WebTemplate)]
@@ -189,15 +281,29 @@ pub struct TransferPage {
     form: FormState,
 }
 
-pub async fn transfer_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<TransferPage> {
+pub async fn transfer_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<TransferPage> {
     let member = st.store.member(id).await?;
     auth.write_member(&member).await?;
     let org = org_ref_of(&st, &auth, member.org_id).await?;
-    Ok(TransferPage { nav: Nav::of(&auth), member, org, form: FormState::default() })
+    Ok(TransferPage {
+        nav: Nav::of(&auth),
+        member,
+        org,
+        form: FormState::default(),
+    })
 }
 
 /// 会籍转接 to another grassroots union.
-pub async fn transfer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn transfer(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let current = st.store.member(id).await?;
     auth.write_member(&current).await?;
     let mut form = FormState::from_values(fields);
@@ -211,20 +317,38 @@ pub async fn transfer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64
     }
     let member = st.store.member(id).await?;
     let org = org_ref_of(&st, &auth, member.org_id).await?;
-    Ok(unprocessable(TransferPage { nav: Nav::of(&auth), member, org, form }))
+    Ok(unprocessable(TransferPage {
+        nav: Nav::of(&auth),
+        member,
+        org,
+        form,
+    }))
 }
 
-pub async fn set_status(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn set_status(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let current = st.store.member(id).await?;
     auth.write_member(&current).await?;
     let mut form = FormState::from_values(fields);
-    let status = form.parse_req("status", "会籍状态", |s| MemberStatus::from_label(s).ok_or("请选择会籍状态"));
+    let status = form.parse_req("status", "会籍状态", |s| {
+        MemberStatus::from_label(s).ok_or("请选择会籍状态")
+    });
     let date = form.date_opt("date");
     if let (Some(status), false) = (status, form.has_errors()) {
-        match st.store.set_member_status(&auth.actor(), id, status, date).await {
+        match st
+            .store
+            .set_member_status(&auth.actor(), id, status, date)
+            .await
+        {
             Ok(()) => return Ok(done(&format!("/members/{id}"), "status").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(member_page(&st, &auth, id, None, form).await?))
+    Ok(unprocessable(
+        member_page(&st, &auth, id, None, form).await?,
+    ))
 }

@@ -36,13 +36,22 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{id}/sector-members", post(orgs::add_sector_member))
         .route("/units/new", get(units::new_form).post(units::create))
         .route("/units/{id}", get(units::show))
-        .route("/units/{id}/edit", get(units::edit_form).post(units::update))
+        .route(
+            "/units/{id}/edit",
+            get(units::edit_form).post(units::update),
+        )
         .route("/units/{id}/cover", post(units::cover))
         .route("/units/{id}/uncover", post(units::uncover))
         .route("/members/new", get(members::new_form).post(members::create))
         .route("/members/{id}", get(members::show))
-        .route("/members/{id}/edit", get(members::edit_form).post(members::update))
-        .route("/members/{id}/transfer", get(members::transfer_form).post(members::transfer))
+        .route(
+            "/members/{id}/edit",
+            get(members::edit_form).post(members::update),
+        )
+        .route(
+            "/members/{id}/transfer",
+            get(members::transfer_form).post(members::transfer),
+        )
         .route("/members/{id}/status", post(members::set_status))
         .route("/search", get(search::show))
         .route("/search/suggest", get(search::suggest))
@@ -50,10 +59,19 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::login))
         .route("/login/totp", get(login::totp_form).post(login::totp))
         .route("/logout", post(login::logout))
-        .route("/account/password", get(login::password_form).post(login::change_password))
-        .route("/account/totp", get(login::totp_enrol_form).post(login::totp_begin))
+        .route(
+            "/account/password",
+            get(login::password_form).post(login::change_password),
+        )
+        .route(
+            "/account/totp",
+            get(login::totp_enrol_form).post(login::totp_begin),
+        )
         .route("/account/totp/enable", post(login::totp_enable))
-        .route("/admin/accounts", get(admin::accounts).post(admin::create_account))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
         .route("/admin/accounts/{id}", get(admin::account))
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
         .route("/admin/accounts/{id}/disable", post(admin::disable))

@@ -7,13 +7,16 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use gonghui_domain::{CommitteeKind, OfficerRole, OrgKind};
-use gonghui_store::{Affiliation, Committee, Link, Member, Officer, OfficerInput, Org, OrgChild, OrgRef, SubtreeTotals, Unit};
+use gonghui_store::{
+    Affiliation, Committee, Link, Member, Officer, OfficerInput, Org, OrgChild, OrgRef,
+    SubtreeTotals, Unit,
+};
 
 use super::{done, industry_label, notice, region_label};
 use crate::auth::Auth;
-use crate::nav::Nav;
 use crate::forms::FormState;
 use crate::inputs::{org_input, org_ref, sub_kind_options};
+use crate::nav::Nav;
 use crate::{AppError, AppResult, AppState};
 
 type Fields = HashMap<String, String>;
@@ -65,7 +68,13 @@ struct Embedded {
     link: FormState,
 }
 
-async fn org_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, forms: Embedded) -> AppResult<OrgPage> {
+async fn org_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    notice: Option<String>,
+    forms: Embedded,
+) -> AppResult<OrgPage> {
     let s = &st.store;
     let org = s.org(id).await?;
     auth.read_org(&org).await?;
@@ -87,14 +96,30 @@ async fn org_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, f
         .iter()
         .map(|k| {
             let est = committees.iter().find(|c| c.kind == *k);
-            (k.label(), est.map(|c| c.established_on.map(|d| format!("{d} 建立")).unwrap_or_else(|| "已建立".into())))
+            (
+                k.label(),
+                est.map(|c| {
+                    c.established_on
+                        .map(|d| format!("{d} 建立"))
+                        .unwrap_or_else(|| "已建立".into())
+                }),
+            )
         })
         .collect();
-    let (children, child_count) =
-        if is_grassroots { (vec![], 0) } else { (s.children(id, false, 0, 50).await?, s.child_count(id).await?) };
+    let (children, child_count) = if is_grassroots {
+        (vec![], 0)
+    } else {
+        (
+            s.children(id, false, 0, 50).await?,
+            s.child_count(id).await?,
+        )
+    };
     // Everything below a visible org is visible, so children need no further filtering.
     let (units, members) = if is_grassroots {
-        (s.units_of(id, 0, 100).await?, s.members_of(id, 0, ROSTER_PREVIEW).await?)
+        (
+            s.units_of(id, 0, 100).await?,
+            s.members_of(id, 0, ROSTER_PREVIEW).await?,
+        )
     } else {
         (vec![], vec![])
     };
@@ -102,14 +127,20 @@ async fn org_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, f
         links
             .into_iter()
             .map(|mut l| {
-                (l.other_id, l.other_name) = auth.show_org(l.other_id, &l.other_name, &l.other_path);
+                (l.other_id, l.other_name) =
+                    auth.show_org(l.other_id, &l.other_name, &l.other_path);
                 l
             })
             .collect()
     };
     let (guided_by, guides) = s.guidance(id).await?;
     let (sectors, sector_members) = s.sector_links(id).await?;
-    let (guided_by, guides, sectors, sector_members) = (mask_links(guided_by), mask_links(guides), mask_links(sectors), mask_links(sector_members));
+    let (guided_by, guides, sectors, sector_members) = (
+        mask_links(guided_by),
+        mask_links(guides),
+        mask_links(sectors),
+        mask_links(sector_members),
+    );
     let mut affiliations = s.affiliations(id).await?;
     for a in &mut affiliations {
         (a.parent_id, a.parent_name) = auth.show_org(a.parent_id, &a.parent_name, &a.parent_path);
@@ -153,7 +184,12 @@ async fn org_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, f
 }
 
 /// 工会组织页面: profile, totals, officers, children or units and roster, relations, history.
-pub async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<OrgPage> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<Fields>,
+) -> AppResult<OrgPage> {
     org_page(&st, &auth, id, notice(&q), Embedded::default()).await
 }
 
@@ -169,8 +205,22 @@ pub struct OrgFormPage {
     cancel_href: String,
 }
 
-fn org_form_page(auth: &Auth, heading: String, parent: Option<OrgRef>, form: FormState, cancel_href: String) -> OrgFormPage {
-    OrgFormPage { nav: Nav::of(auth), heading, parent, form, kind_options: OrgKind::options(), sub_kind_options: sub_kind_options(), cancel_href }
+fn org_form_page(
+    auth: &Auth,
+    heading: String,
+    parent: Option<OrgRef>,
+    form: FormState,
+    cancel_href: String,
+) -> OrgFormPage {
+    OrgFormPage {
+        nav: Nav::of(auth),
+        heading,
+        parent,
+        form,
+        kind_options: OrgKind::options(),
+        sub_kind_options: sub_kind_options(),
+        cancel_href,
+    }
 }
 
 /// A sensible kind for a new child, so the form starts filled in.
@@ -184,14 +234,21 @@ fn default_child_kind(parent: &Org) -> (OrgKind, Option<&'static str>) {
 
 /// The parent named by `?parent=`, which the account must be allowed to write under.
 async fn writable_parent(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<Org> {
-    let pid = q.get("parent").and_then(|p| p.parse::<i64>().ok()).ok_or(AppError::not_found("上级工会"))?;
+    let pid = q
+        .get("parent")
+        .and_then(|p| p.parse::<i64>().ok())
+        .ok_or(AppError::not_found("上级工会"))?;
     let parent = st.store.org(pid).await?;
     auth.write_org(&parent).await?;
     Ok(parent)
 }
 
 /// 新建工会组织 under `?parent=` (the city federation itself is created by `gonghui init`).
-pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<OrgFormPage> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+) -> AppResult<OrgFormPage> {
     let p = writable_parent(&st, &auth, &q).await?;
     let mut form = FormState::default();
     let (kind, sub) = default_child_kind(&p);
@@ -204,10 +261,24 @@ pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fi
     }
     let heading = format!("在{}下新建工会组织", p.name);
     let cancel = format!("/orgs/{}", p.id);
-    Ok(org_form_page(&auth, heading, Some(OrgRef { id: p.id, name: p.name }), form, cancel))
+    Ok(org_form_page(
+        &auth,
+        heading,
+        Some(OrgRef {
+            id: p.id,
+            name: p.name,
+        }),
+        form,
+        cancel,
+    ))
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let p = writable_parent(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = org_input(&mut form) {
@@ -218,18 +289,38 @@ pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fiel
     }
     let heading = format!("在{}下新建工会组织", p.name);
     let cancel = format!("/orgs/{}", p.id);
-    Ok(unprocessable(org_form_page(&auth, heading, Some(OrgRef { id: p.id, name: p.name }), form, cancel)))
+    Ok(unprocessable(org_form_page(
+        &auth,
+        heading,
+        Some(OrgRef {
+            id: p.id,
+            name: p.name,
+        }),
+        form,
+        cancel,
+    )))
 }
 
 /// A page re-shown because of input errors answers 422, so scripts and tests can tell.
 /// Resolve a picker to an org the account may write to (moves, merges, links, coverage and
 /// transfers may only reach orgs inside the account's own scope).
-pub(crate) async fn target_org(st: &AppState, auth: &Auth, form: &mut FormState, field: &str, label: &str) -> AppResult<Option<i64>> {
-    let Some(id) = org_ref(&st.store, form, field, label, &auth.visibility()).await? else { return Ok(None) };
+pub(crate) async fn target_org(
+    st: &AppState,
+    auth: &Auth,
+    form: &mut FormState,
+    field: &str,
+    label: &str,
+) -> AppResult<Option<i64>> {
+    let Some(id) = org_ref(&st.store, form, field, label, &auth.visibility()).await? else {
+        return Ok(None);
+    };
     match st.store.org(id).await {
         Ok(org) if auth.writes(&org) => Ok(Some(id)),
         Ok(_) | Err(gonghui_store::Error::NotFound(_)) => {
-            form.error(field, format!("找不到可选的{label}：只能选择您管理范围内的工会组织"));
+            form.error(
+                field,
+                format!("找不到可选的{label}：只能选择您管理范围内的工会组织"),
+            );
             Ok(None)
         }
         Err(e) => Err(e.into()),
@@ -249,7 +340,10 @@ fn org_to_form(o: &Org) -> FormState {
     f.set("short_name", opt(&o.short_name));
     f.set("region_code", opt(&o.region_code));
     f.set("industry_code", opt(&o.industry_code));
-    f.set("founded_on", o.founded_on.map(|d| d.to_string()).unwrap_or_default());
+    f.set(
+        "founded_on",
+        o.founded_on.map(|d| d.to_string()).unwrap_or_default(),
+    );
     f.set("uscc", opt(&o.uscc));
     f.set("legal_person_cert", opt(&o.legal_person_cert));
     if o.independent_account {
@@ -261,13 +355,31 @@ fn org_to_form(o: &Org) -> FormState {
     f
 }
 
-pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<OrgFormPage> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<OrgFormPage> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
-    Ok(org_form_page(&auth, format!("修改 {}", org.name), Some(OrgRef { id, name: org.name.clone() }), org_to_form(&org), format!("/orgs/{id}")))
+    Ok(org_form_page(
+        &auth,
+        format!("修改 {}", org.name),
+        Some(OrgRef {
+            id,
+            name: org.name.clone(),
+        }),
+        org_to_form(&org),
+        format!("/orgs/{id}"),
+    ))
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
@@ -277,7 +389,13 @@ pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_form_page(&auth, format!("修改 {}", org.name), Some(OrgRef { id, name: org.name }), form, format!("/orgs/{id}"))))
+    Ok(unprocessable(org_form_page(
+        &auth,
+        format!("修改 {}", org.name),
+        Some(OrgRef { id, name: org.name }),
+        form,
+        format!("/orgs/{id}"),
+    )))
 }
 
 #[derive(Template, WebTemplate)]
@@ -297,15 +415,29 @@ async fn movable(st: &AppState, auth: &Auth, id: i64) -> AppResult<Org> {
     auth.write_org(&org).await?;
     let parent = match org.parent_id {
         Some(p) => st.store.org(p).await?,
-        None => return Err(AppError::from(gonghui_store::Error::rule("市总工会不能调整隶属关系"))),
+        None => {
+            return Err(AppError::from(gonghui_store::Error::rule(
+                "市总工会不能调整隶属关系",
+            )));
+        }
     };
     auth.write_org(&parent).await?;
     Ok(org)
 }
 
-pub async fn move_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<MovePage> {
+pub async fn move_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<MovePage> {
     let org = movable(&st, &auth, id).await?;
-    Ok(MovePage { nav: Nav::of(&auth), org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() })
+    Ok(MovePage {
+        nav: Nav::of(&auth),
+        org,
+        move_form: FormState::default(),
+        merge_form: FormState::default(),
+        close_form: FormState::default(),
+    })
 }
 
 /// Which of the three forms on the move page failed.
@@ -315,9 +447,21 @@ enum MoveForm {
     Close,
 }
 
-async fn move_page_with(st: &AppState, auth: &Auth, id: i64, which: MoveForm, form: FormState) -> AppResult<Response> {
+async fn move_page_with(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    which: MoveForm,
+    form: FormState,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
-    let mut page = MovePage { nav: Nav::of(auth), org, move_form: FormState::default(), merge_form: FormState::default(), close_form: FormState::default() };
+    let mut page = MovePage {
+        nav: Nav::of(auth),
+        org,
+        move_form: FormState::default(),
+        merge_form: FormState::default(),
+        close_form: FormState::default(),
+    };
     match which {
         MoveForm::Move => page.move_form = form,
         MoveForm::Merge => page.merge_form = form,
@@ -326,13 +470,22 @@ async fn move_page_with(st: &AppState, auth: &Auth, id: i64, which: MoveForm, fo
     Ok(unprocessable(page))
 }
 
-pub async fn move_org(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn move_org(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
     movable(&st, &auth, id).await?;
     let parent = target_org(&st, &auth, &mut form, "parent_id", "新的上级工会").await?;
     let date = form.date_opt("date");
     if let (Some(pid), false) = (parent, form.has_errors()) {
-        match st.store.move_org(&auth.actor(), id, pid, date, form.text("reason")).await {
+        match st
+            .store
+            .move_org(&auth.actor(), id, pid, date, form.text("reason"))
+            .await
+        {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "moved").into_response()),
             Err(e) => form.absorb(e)?,
         }
@@ -340,7 +493,12 @@ pub async fn move_org(State(st): State<AppState>, auth: Auth, Path(id): Path<i64
     move_page_with(&st, &auth, id, MoveForm::Move, form).await
 }
 
-pub async fn merge(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn merge(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
     movable(&st, &auth, id).await?;
     let into = target_org(&st, &auth, &mut form, "into", "并入的工会").await?;
@@ -354,7 +512,12 @@ pub async fn merge(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, 
     move_page_with(&st, &auth, id, MoveForm::Merge, form).await
 }
 
-pub async fn close(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn close(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     movable(&st, &auth, id).await?;
     let mut form = FormState::from_values(fields);
     let date = form.date_opt("date");
@@ -380,27 +543,55 @@ pub struct RosterPage {
 }
 
 /// 会员名册, a page at a time, printable.
-pub async fn roster(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<RosterPage> {
+pub async fn roster(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<Fields>,
+) -> AppResult<RosterPage> {
     let org = st.store.org(id).await?;
     auth.read_org(&org).await?;
     let total = st.store.member_count_of(id).await?;
     let pages = (total as u64).div_ceil(ROSTER_PAGE).max(1);
-    let page = q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).clamp(1, pages);
+    let page = q
+        .get("page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
     let offset = (page - 1) * ROSTER_PAGE;
     let members = st.store.members_of(id, offset, ROSTER_PAGE).await?;
-    Ok(RosterPage { nav: Nav::of(&auth), org, members, total, page, pages, roster_offset: offset as usize })
+    Ok(RosterPage {
+        nav: Nav::of(&auth),
+        org,
+        members,
+        total,
+        page,
+        pages,
+        roster_offset: offset as usize,
+    })
 }
 
-pub async fn add_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_officer(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    let committee = form.parse_req("committee", "委员会", |s| CommitteeKind::from_label(s).ok_or("请选择委员会"));
-    let role = form.parse_req("role", "职务", |s| OfficerRole::from_label(s).ok_or("请选择职务"));
+    let committee = form.parse_req("committee", "委员会", |s| {
+        CommitteeKind::from_label(s).ok_or("请选择委员会")
+    });
+    let role = form.parse_req("role", "职务", |s| {
+        OfficerRole::from_label(s).ok_or("请选择职务")
+    });
     let name = form.required("name", "姓名");
     let term_start = form.date_opt("term_start");
     let term_end = form.date_opt("term_end");
-    if let (Some(committee), Some(role), Some(name), false) = (committee, role, name, form.has_errors()) {
+    if let (Some(committee), Some(role), Some(name), false) =
+        (committee, role, name, form.has_errors())
+    {
         let input = OfficerInput {
             committee,
             role,
@@ -409,16 +600,33 @@ pub async fn add_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<
             term_start,
             term_end,
             phone: form.text("phone"),
+            ..OfficerInput::plain(committee, role, "")
         };
         match st.store.add_officer(&auth.actor(), id, input).await {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "officer").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { officer: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        org_page(
+            &st,
+            &auth,
+            id,
+            None,
+            Embedded {
+                officer: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
-pub async fn end_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn end_officer(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let org_id = st.store.officer_org(id).await?;
     let org = st.store.org(org_id).await?;
     auth.write_org(&org).await?;
@@ -426,22 +634,50 @@ pub async fn end_officer(State(st): State<AppState>, auth: Auth, Path(id): Path<
     Ok(done(&format!("/orgs/{org_id}"), "officer").into_response())
 }
 
-pub async fn set_committee(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn set_committee(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    let kind = form.parse_req("kind", "委员会", |s| CommitteeKind::from_label(s).ok_or("请选择委员会"));
+    let kind = form.parse_req("kind", "委员会", |s| {
+        CommitteeKind::from_label(s).ok_or("请选择委员会")
+    });
     let date = form.date_opt("established_on");
     if let (Some(kind), false) = (kind, form.has_errors()) {
-        match st.store.set_committee(&auth.actor(), id, kind, date, form.text("note")).await {
+        match st
+            .store
+            .set_committee(&auth.actor(), id, kind, date, form.text("note"))
+            .await
+        {
             Ok(()) => return Ok(done(&format!("/orgs/{id}"), "committee").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { committee: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        org_page(
+            &st,
+            &auth,
+            id,
+            None,
+            Embedded {
+                committee: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
-pub async fn add_guidance(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_guidance(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
@@ -451,19 +687,51 @@ pub async fn add_guidance(State(st): State<AppState>, auth: Auth, Path(id): Path
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { link: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        org_page(
+            &st,
+            &auth,
+            id,
+            None,
+            Embedded {
+                link: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
-pub async fn add_sector_member(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn add_sector_member(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
     if let Some(member) = target_org(&st, &auth, &mut form, "member_id", "基层工会").await? {
-        match st.store.add_sector_member(&auth.actor(), id, member, None).await {
+        match st
+            .store
+            .add_sector_member(&auth.actor(), id, member, None)
+            .await
+        {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(org_page(&st, &auth, id, None, Embedded { link: form, ..Default::default() }).await?))
+    Ok(unprocessable(
+        org_page(
+            &st,
+            &auth,
+            id,
+            None,
+            Embedded {
+                link: form,
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
-

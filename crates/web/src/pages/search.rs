@@ -19,13 +19,27 @@ pub struct SearchPage {
 }
 
 /// 查询: one box for unions, units and members, within the account's scope only.
-pub async fn show(State(st): State<AppState>, auth: Auth, Query(p): Query<HashMap<String, String>>) -> AppResult<SearchPage> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(p): Query<HashMap<String, String>>,
+) -> AppResult<SearchPage> {
     if !auth.role().reads_records() {
-        return Err(AppError { error: Error::Forbidden, json: false });
+        return Err(AppError {
+            error: Error::Forbidden,
+            json: false,
+        });
     }
     let q = p.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
-    let results = st.store.search(&q, SearchScope::ALL, &auth.visibility(), 30).await?;
-    Ok(SearchPage { nav: Nav::of(&auth), q, results })
+    let results = st
+        .store
+        .search(&q, SearchScope::ALL, &auth.visibility(), 30)
+        .await?;
+    Ok(SearchPage {
+        nav: Nav::of(&auth),
+        q,
+        results,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -38,10 +52,25 @@ pub struct Suggest {
 
 /// Suggestions under an org picker. `field` names the input whose value is the query;
 /// `kinds` narrows the list to what the form can accept. Only orgs in the account's scope.
-pub async fn suggest(State(st): State<AppState>, auth: Auth, Query(p): Query<HashMap<String, String>>) -> AppResult<Suggest> {
+pub async fn suggest(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(p): Query<HashMap<String, String>>,
+) -> AppResult<Suggest> {
     let field = p.get("field").cloned().unwrap_or_default();
-    let q = p.get(&field).or(p.get("q")).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let mut orgs = if q.is_empty() { vec![] } else { st.store.search(&q, SearchScope::ORGS, &auth.picker_visibility(), 30).await?.orgs };
+    let q = p
+        .get(&field)
+        .or(p.get("q"))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    let mut orgs = if q.is_empty() {
+        vec![]
+    } else {
+        st.store
+            .search(&q, SearchScope::ORGS, &auth.picker_visibility(), 30)
+            .await?
+            .orgs
+    };
     orgs.retain(|o| o.is_active());
     match p.get("kinds").map(String::as_str) {
         Some("grassroots") => orgs.retain(|o| o.kind == OrgKind::Grassroots),
@@ -49,5 +78,9 @@ pub async fn suggest(State(st): State<AppState>, auth: Auth, Query(p): Query<Has
         _ => {}
     }
     orgs.truncate(10);
-    Ok(Suggest { orgs, target: format!("f-{field}"), q })
+    Ok(Suggest {
+        orgs,
+        target: format!("f-{field}"),
+        q,
+    })
 }

@@ -36,7 +36,11 @@ pub struct TreeChildren {
 
 /// 组织树: the account's own scope (or `?open=` any org in it) with its first level open;
 /// deeper levels load when expanded.
-pub async fn show(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> AppResult<TreePage> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<TreePage> {
     let root = match q.get("open").and_then(|o| o.parse::<i64>().ok()) {
         Some(id) => {
             let org = st.store.org(id).await?;
@@ -47,11 +51,22 @@ pub async fn show(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMa
     };
     let nav = Nav::of(&auth);
     let Some(r) = &root else {
-        return Err(AppError { error: gonghui_store::Error::Forbidden, json: false });
+        return Err(AppError {
+            error: gonghui_store::Error::Forbidden,
+            json: false,
+        });
     };
     let above = auth.crumbs(r, st.store.lineage(r).await?);
     let (children, next_offset, remaining) = page_of(&st, r.id, 0).await?;
-    Ok(TreePage { nav, parent_id: r.id, root, above, children, next_offset, remaining })
+    Ok(TreePage {
+        nav,
+        parent_id: r.id,
+        root,
+        above,
+        children,
+        next_offset,
+        remaining,
+    })
 }
 
 /// The fragment htmx swaps in when a tree row is expanded (or "显示更多" is pressed).
@@ -65,10 +80,19 @@ pub async fn children(
     auth.read_org(&org).await?;
     let offset = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let (children, next_offset, remaining) = page_of(&st, id, offset).await?;
-    Ok(TreeChildren { children, parent_id: id, next_offset, remaining })
+    Ok(TreeChildren {
+        children,
+        parent_id: id,
+        next_offset,
+        remaining,
+    })
 }
 
-async fn page_of(st: &AppState, id: i64, offset: u64) -> AppResult<(Vec<OrgChild>, Option<u64>, i64)> {
+async fn page_of(
+    st: &AppState,
+    id: i64,
+    offset: u64,
+) -> AppResult<(Vec<OrgChild>, Option<u64>, i64)> {
     let children = st.store.children(id, false, offset, PAGE).await?;
     let total = st.store.child_count(id).await?;
     let shown = offset as i64 + children.len() as i64;

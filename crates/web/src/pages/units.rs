@@ -12,9 +12,9 @@ use gonghui_store::{Coverage, OrgRef, Unit};
 use super::orgs::{target_org, unprocessable};
 use super::{done, industry_label, notice, region_label};
 use crate::auth::Auth;
-use crate::nav::Nav;
 use crate::forms::FormState;
 use crate::inputs::unit_input;
+use crate::nav::Nav;
 use crate::{AppResult, AppState};
 
 type Fields = HashMap<String, String>;
@@ -33,7 +33,13 @@ pub struct UnitPage {
     cover_form: FormState,
 }
 
-async fn unit_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, cover_form: FormState) -> AppResult<UnitPage> {
+async fn unit_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    notice: Option<String>,
+    cover_form: FormState,
+) -> AppResult<UnitPage> {
     let unit = st.store.unit(id).await?;
     auth.read_unit(&unit).await?;
     let covering = match unit.covering_org_id {
@@ -62,7 +68,12 @@ async fn unit_page(st: &AppState, auth: &Auth, id: i64, notice: Option<String>, 
     })
 }
 
-pub async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Query(q): Query<Fields>) -> AppResult<UnitPage> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<Fields>,
+) -> AppResult<UnitPage> {
     unit_page(&st, &auth, id, notice(&q), FormState::default()).await
 }
 
@@ -77,8 +88,21 @@ pub struct UnitFormPage {
     cancel_href: String,
 }
 
-fn form_page(auth: &Auth, heading: String, org: Option<OrgRef>, form: FormState, cancel_href: String) -> UnitFormPage {
-    UnitFormPage { nav: Nav::of(auth), heading, org, form, ownership_options: Ownership::options(), cancel_href }
+fn form_page(
+    auth: &Auth,
+    heading: String,
+    org: Option<OrgRef>,
+    form: FormState,
+    cancel_href: String,
+) -> UnitFormPage {
+    UnitFormPage {
+        nav: Nav::of(auth),
+        heading,
+        org,
+        form,
+        ownership_options: Ownership::options(),
+        cancel_href,
+    }
 }
 
 /// The grassroots union of `?org=`, which the account must be allowed to write to. Without
@@ -88,7 +112,10 @@ async fn org_of(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<Option<OrgR
         Some(id) => {
             let o = st.store.org(id).await?;
             auth.write_org(&o).await?;
-            Ok(Some(OrgRef { id: o.id, name: o.name }))
+            Ok(Some(OrgRef {
+                id: o.id,
+                name: o.name,
+            }))
         }
         None => Ok(None),
     }
@@ -102,7 +129,11 @@ fn new_heading(org: &Option<OrgRef>) -> String {
 }
 
 /// 登记单位 (`?org=` makes the new unit covered by that grassroots union).
-pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>) -> AppResult<UnitFormPage> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+) -> AppResult<UnitFormPage> {
     let org = org_of(&st, &auth, &q).await?;
     let mut form = FormState::default();
     form.set("ownership", Ownership::Private.code());
@@ -111,21 +142,42 @@ pub async fn new_form(State(st): State<AppState>, auth: Auth, Query(q): Query<Fi
             form.set("region_code", r);
         }
     }
-    let cancel = org.as_ref().map(|o| format!("/orgs/{}", o.id)).unwrap_or_else(|| "/".into());
+    let cancel = org
+        .as_ref()
+        .map(|o| format!("/orgs/{}", o.id))
+        .unwrap_or_else(|| "/".into());
     Ok(form_page(&auth, new_heading(&org), org, form, cancel))
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, Query(q): Query<Fields>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Fields>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let org = org_of(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
     if let Some(input) = unit_input(&mut form) {
-        match st.store.create_unit(&auth.actor(), input, org.as_ref().map(|o| o.id)).await {
+        match st
+            .store
+            .create_unit(&auth.actor(), input, org.as_ref().map(|o| o.id))
+            .await
+        {
             Ok(id) => return Ok(done(&format!("/units/{id}"), "created").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    let cancel = org.as_ref().map(|o| format!("/orgs/{}", o.id)).unwrap_or_else(|| "/".into());
-    Ok(unprocessable(form_page(&auth, new_heading(&org), org, form, cancel)))
+    let cancel = org
+        .as_ref()
+        .map(|o| format!("/orgs/{}", o.id))
+        .unwrap_or_else(|| "/".into());
+    Ok(unprocessable(form_page(
+        &auth,
+        new_heading(&org),
+        org,
+        form,
+        cancel,
+    )))
 }
 
 fn unit_to_form(u: &Unit) -> FormState {
@@ -147,13 +199,28 @@ fn unit_to_form(u: &Unit) -> FormState {
     f
 }
 
-pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<UnitFormPage> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<UnitFormPage> {
     let unit = st.store.unit(id).await?;
     auth.write_unit(&unit).await?;
-    Ok(form_page(&auth, format!("修改 {}", unit.name), None, unit_to_form(&unit), format!("/units/{id}")))
+    Ok(form_page(
+        &auth,
+        format!("修改 {}", unit.name),
+        None,
+        unit_to_form(&unit),
+        format!("/units/{id}"),
+    ))
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let unit = st.store.unit(id).await?;
     auth.write_unit(&unit).await?;
     let mut form = FormState::from_values(fields);
@@ -163,11 +230,22 @@ pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(form_page(&auth, format!("修改 {}", unit.name), None, form, format!("/units/{id}"))))
+    Ok(unprocessable(form_page(
+        &auth,
+        format!("修改 {}", unit.name),
+        None,
+        form,
+        format!("/units/{id}"),
+    )))
 }
 
 /// 登记覆盖: a grassroots union (its own or a joint one) covers the unit from a date.
-pub async fn cover(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(fields): Form<Fields>) -> AppResult<Response> {
+pub async fn cover(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(fields): Form<Fields>,
+) -> AppResult<Response> {
     let unit = st.store.unit(id).await?;
     auth.write_unit(&unit).await?;
     let mut form = FormState::from_values(fields);
@@ -182,7 +260,11 @@ pub async fn cover(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, 
     Ok(unprocessable(unit_page(&st, &auth, id, None, form).await?))
 }
 
-pub async fn uncover(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn uncover(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let unit = st.store.unit(id).await?;
     auth.write_unit(&unit).await?;
     st.store.uncover_unit(&auth.actor(), id, None).await?;
