@@ -96,6 +96,14 @@ export async function run() {
     process.exit(1);
   }
   const browser = await launch();
+  // Interrupted (Ctrl-C, CI's time limit): stop now instead of failing every remaining test.
+  // Playwright kills the browser it launched when this process exits.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.once(signal, () => {
+      console.log(`e2e: interrupted by ${signal}`);
+      process.exit(code);
+    });
+  }
   let passed = 0;
   let failed = 0;
   try {
