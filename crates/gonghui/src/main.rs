@@ -144,14 +144,22 @@ impl DbArgs {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
         .init();
     match Cli::parse().command {
-        Command::Demo { db, bind, scale, seed, security } => {
+        Command::Demo {
+            db,
+            bind,
+            scale,
+            seed,
+            security,
+        } => {
             let store = db.open().await?;
             if store.root().await?.is_none() {
-                let scale = Scale::parse(&scale).with_context(|| format!("--scale 应为 city 或 small，而不是 {scale}"))?;
+                let scale = Scale::parse(&scale)
+                    .with_context(|| format!("--scale 应为 city 或 small，而不是 {scale}"))?;
                 println!("正在生成演示数据（荆州市，确定性随机种子 {seed}）…");
                 let s = demo::generate(&store, scale, seed).await?;
                 println!(
@@ -169,29 +177,48 @@ async fn main() -> anyhow::Result<()> {
                     println!("  {:<10} {}（{}）", a.username, a.role.label(), a.scope);
                 }
             } else {
-                println!("数据目录中已有数据，直接启动。演示账号的密码为 {}", demo::DEMO_PASSWORD);
+                println!(
+                    "数据目录中已有数据，直接启动。演示账号的密码为 {}",
+                    demo::DEMO_PASSWORD
+                );
             }
             serve(store, bind, security.config()).await
         }
-        Command::Serve { db, bind, security } => serve(db.open().await?, bind, security.config()).await,
-        Command::Audit { command: AuditCommand::Prune { db, keep_days } } => {
+        Command::Serve { db, bind, security } => {
+            serve(db.open().await?, bind, security.config()).await
+        }
+        Command::Audit {
+            command: AuditCommand::Prune { db, keep_days },
+        } => {
             let store = db.open().await?;
-            let n = store.prune_audit(&gonghui_store::Actor::system(), keep_days).await?;
+            let n = store
+                .prune_audit(&gonghui_store::Actor::system(), keep_days)
+                .await?;
             println!("已删除 {n} 条 {keep_days} 天以前的审计记录（删除操作本身已记入审计日志）。");
             Ok(())
         }
         Command::Init { db, name, region } => init(&db.open().await?, &name, &region).await,
-        Command::Audit { command: AuditCommand::Verify { db } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
             let store = db.open().await?;
             let report = store.verify_audit().await?;
             match report.broken {
                 None => {
-                    println!("审计日志完整：已核对 {} 条记录，哈希链没有断开。", report.checked);
+                    println!(
+                        "审计日志完整：已核对 {} 条记录，哈希链没有断开。",
+                        report.checked
+                    );
                     Ok(())
                 }
                 Some(b) => {
-                    let id = b.id.map(|i| format!("（记录编号 {i}）")).unwrap_or_default();
-                    eprintln!("审计日志被改动：第 {} 条记录{}处断开：{}。此前 {} 条记录完好。", b.seq, id, b.reason, report.checked);
+                    let id =
+                        b.id.map(|i| format!("（记录编号 {i}）"))
+                            .unwrap_or_default();
+                    eprintln!(
+                        "审计日志被改动：第 {} 条记录{}处断开：{}。此前 {} 条记录完好。",
+                        b.seq, id, b.reason, report.checked
+                    );
                     std::process::exit(1);
                 }
             }
@@ -199,7 +226,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { db, file } => {
             let store = db.open().await?;
             if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("无法创建目录 {}", dir.display()))?;
             }
             store.backup_sqlite(&file).await?;
             println!("已备份到 {}", file.display());
@@ -265,15 +293,24 @@ async fn init(store: &Store, name: &str, region: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, bind: SocketAddr, security: gonghui_web::SecurityConfig) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    bind: SocketAddr,
+    security: gonghui_web::SecurityConfig,
+) -> anyhow::Result<()> {
     let app = gonghui_web::router(gonghui_web::AppState::new(store.clone(), security));
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("无法监听 {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("无法监听 {bind}"))?;
     println!("gonghui 已启动：请用浏览器打开 http://{bind}/  （按 Ctrl+C 停止）");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     store.close().await;
     Ok(())
 }

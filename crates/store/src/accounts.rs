@@ -335,47 +335,7 @@ impl Store {
             )));
         }
         if !verify_password(hash, password).await {
-            let mut tx = self.begin().await?;
-            let failures = account.failed_logins + 1;
-            let lock = failures >= LOCK_AFTER_FAILURES;
-            let mut upd = Query::update();
-            upd.table(Accounts::Table)
-                .and_where(Expr::col(Accounts::Id).eq(id));
-            if lock {
-                upd.values([
-                    (Accounts::FailedLogins, 0i64.into()),
-                    (
-                        Accounts::LockedUntil,
-                        (now() + Duration::minutes(LOCK_MINUTES)).into(),
-                    ),
-                ]);
-            } else {
-                upd.value(Accounts::FailedLogins, failures);
-            }
-            tx.execute(&upd).await?;
-            let action = if lock {
-                "login.locked"
-            } else {
-                "login.failure"
-            };
-            let detail = serde_json::json!({ "failures": failures });
-            audit::record_failure(
-                &mut tx,
-                &actor,
-                action,
-                Target::new("account", Some(id), Some(account.scope_org_id)),
-                &detail,
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(LoginOutcome::Refused(if lock {
-                format!("密码连续输错{LOCK_AFTER_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟")
-            } else {
-                format!(
-                    "用户名或密码错误（再错{}次账号将锁定{LOCK_MINUTES}分钟）",
-                    LOCK_AFTER_FAILURES - failures
-                )
-            }));
+            return self.count_failure(&actor, &account, "login.failure").await;
         }
         let mut tx = self.begin().await?;
         tx.execute(
@@ -409,6 +369,74 @@ impl Store {
         })
     }
 
+    /// Count a wrong password or TOTP code towards the lockout. The counter is incremented in
+    /// the database, not from a value read earlier, so guesses sent in parallel all count.
+    async fn count_failure(
+        &self,
+        actor: &Actor,
+        account: &Account,
+        action: &str,
+    ) -> Result<LoginOutcome> {
+        let mut tx = self.begin().await?;
+        let failures = tx
+            .scalar(
+                &Query::update()
+                    .table(Accounts::Table)
+                    .value(
+                        Accounts::FailedLogins,
+                        Expr::col(Accounts::FailedLogins).add(1),
+                    )
+                    .and_where(Expr::col(Accounts::Id).eq(account.id))
+                    .returning_col(Accounts::FailedLogins)
+                    .to_owned(),
+            )
+            .await?;
+        let lock = failures >= LOCK_AFTER_FAILURES;
+        if lock {
+            tx.execute(
+                &Query::update()
+                    .table(Accounts::Table)
+                    .values([
+                        (Accounts::FailedLogins, 0i64.into()),
+                        (
+                            Accounts::LockedUntil,
+                            (now() + Duration::minutes(LOCK_MINUTES)).into(),
+                        ),
+                    ])
+                    .and_where(Expr::col(Accounts::Id).eq(account.id))
+                    .to_owned(),
+            )
+            .await?;
+            // A locked account keeps no half-open session waiting for its second factor.
+            tx.execute(
+                &Query::delete()
+                    .from_table(Sessions::Table)
+                    .and_where(Expr::col(Sessions::AccountId).eq(account.id))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        let detail = serde_json::json!({ "failures": failures });
+        let action = if lock { "login.locked" } else { action };
+        audit::record_failure(
+            &mut tx,
+            actor,
+            action,
+            Target::new("account", Some(account.id), Some(account.scope_org_id)),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(LoginOutcome::Refused(if lock {
+            format!("连续输错{LOCK_AFTER_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟")
+        } else {
+            format!(
+                "用户名、密码或验证码错误（再错{}次账号将锁定{LOCK_MINUTES}分钟）",
+                LOCK_AFTER_FAILURES - failures
+            )
+        }))
+    }
+
     /// Second login step: check the TOTP code of a session waiting for it.
     pub async fn complete_second_factor(
         &self,
@@ -426,7 +454,8 @@ impl Store {
         let target = Target::new("account", Some(account.id), Some(account.scope_org_id));
         let ok = secret.is_some_and(|s| verify_totp(&s, code, Utc::now().timestamp() as u64));
         if !ok {
-            self.audit_event(&actor, "login.totp_failure", target, false, None::<&()>)
+            // Wrong codes count towards the same lockout as wrong passwords.
+            self.count_failure(&actor, &account, "login.totp_failure")
                 .await?;
             return Ok(false);
         }
@@ -473,8 +502,29 @@ impl Store {
         }))
     }
 
-    /// Start TOTP enrolment: store a new secret (not yet required) and return it.
-    pub async fn begin_totp(&self, actor: &Actor, account_id: i64) -> Result<Vec<u8>> {
+    /// Start TOTP enrolment: store a new secret (not yet required) and return it. Replacing
+    /// an active second factor (a new phone) needs a current code, so a borrowed session
+    /// cannot switch it off.
+    pub async fn begin_totp(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        current_code: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let acc = self.account(account_id).await?;
+        if acc.totp_enabled {
+            let secret = self.totp_secret(account_id).await?;
+            let ok = match (secret, current_code) {
+                (Some(s), Some(c)) => verify_totp(&s, c, Utc::now().timestamp() as u64),
+                _ => false,
+            };
+            if !ok {
+                return Err(Error::invalid(
+                    "code",
+                    "更换手机前请输入原手机验证器当前显示的6位数字",
+                ));
+            }
+        }
         let mut secret = vec![0u8; 20];
         getrandom::fill(&mut secret).expect("the operating system's random source works");
         let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
@@ -539,13 +589,15 @@ impl Store {
     }
 
     /// Change one's own password: the old one must be right, the new one must meet the policy
-    /// and differ from the old.
+    /// and differ from the old. Every other session of the account ends, so whoever else was
+    /// signed in with the old password is signed out.
     pub async fn change_password(
         &self,
         actor: &Actor,
         account_id: i64,
         old: &str,
         new: &str,
+        keep_session: Option<i64>,
     ) -> Result<()> {
         let acc = self.account(account_id).await?;
         let hash: (String,) = {
@@ -567,7 +619,16 @@ impl Store {
             return Err(Error::invalid("new_password", "新密码不能与原密码相同"));
         }
         self.set_password(actor, &acc, new, false, "account.password_change")
-            .await
+            .await?;
+        let mut tx = self.begin().await?;
+        let mut q = Query::delete();
+        q.from_table(Sessions::Table)
+            .and_where(Expr::col(Sessions::AccountId).eq(account_id));
+        if let Some(keep) = keep_session {
+            q.and_where(Expr::col(Sessions::Id).ne(keep));
+        }
+        tx.execute(&q).await?;
+        tx.commit().await
     }
 
     /// An administrator sets a temporary password; the holder must change it at next login,

@@ -397,7 +397,17 @@ impl Store {
     pub async fn verify_audit(&self) -> Result<VerifyReport> {
         const BATCH: u64 = 5000;
         let mut tx = self.read().await?;
-        let mut expected_seq: Option<i64> = None;
+        let (anchor,): (i64,) = tx
+            .one(
+                &Query::select()
+                    .column(AuditHead::AnchorSeq)
+                    .from(AuditHead::Table)
+                    .and_where(Expr::col(AuditHead::Id).eq(1))
+                    .to_owned(),
+            )
+            .await?;
+        // The chain starts at the anchor: 1, or the first entry kept after pruning.
+        let mut expected_seq: Option<i64> = Some(anchor);
         let mut prev: Option<String> = None;
         let mut checked = 0u64;
         loop {
@@ -527,6 +537,18 @@ impl Store {
                     .to_owned(),
             )
             .await?;
+        // The oldest remaining entry becomes the start of the chain.
+        tx.execute(
+            &Query::update()
+                .table(AuditHead::Table)
+                .value(
+                    AuditHead::AnchorSeq,
+                    Expr::cust("COALESCE((SELECT MIN(seq) FROM audit_log), audit_head.seq + 1)"),
+                )
+                .and_where(Expr::col(AuditHead::Id).eq(1))
+                .to_owned(),
+        )
+        .await?;
         let detail = serde_json::json!({ "deleted": n, "before": cutoff.to_rfc3339() });
         append(
             &mut tx,

@@ -18,6 +18,15 @@ pub enum Error {
     /// Outside the account's scope or beyond its role; the attempt is audited.
     #[error("没有权限：该记录不在您的管理范围内，或您的角色不能办理此项业务")]
     Forbidden,
+    /// The person already holds an active membership in another union. The web layer names
+    /// that union only when the viewer may see it.
+    #[error(
+        "身份证号码 {masked_id} 已是其他工会的在籍会员，一人只能有一个会籍；如工作单位已变动，请办理会籍转接"
+    )]
+    HeldElsewhere {
+        holder_org_id: Option<i64>,
+        masked_id: String,
+    },
     /// A form posted without this session's CSRF token, or from another site.
     #[error("页面已过期或来源不明，请刷新页面后重新提交")]
     StaleForm,

@@ -345,20 +345,10 @@ impl Store {
         let existing = by_id_number(&mut tx, input.id_number.as_str()).await?;
         let id = match existing {
             Some(m) if m.status.is_active() => {
-                let holder = m.org_id.map(|o| o.to_string()).unwrap_or_default();
-                let holder_name = match m.org_id {
-                    Some(o) => crate::orgs::load(&mut tx, o)
-                        .await
-                        .map(|o| o.name)
-                        .unwrap_or(holder),
-                    None => holder,
-                };
-                return Err(Error::Conflict(format!(
-                    "身份证号码 {} 已是“{}”的在籍会员（{}），一人只能有一个会籍；如工作单位已变动，请办理会籍转接",
-                    input.id_number.masked(),
-                    holder_name,
-                    mask_name(&m.name)
-                )));
+                return Err(Error::HeldElsewhere {
+                    holder_org_id: m.org_id,
+                    masked_id: input.id_number.masked(),
+                });
             }
             Some(m) => {
                 if let Some((ended,)) =
@@ -479,7 +469,9 @@ impl Store {
             Error::Invalid { message, .. } => Error::invalid("to_org", message),
             e => e,
         })?;
-        close_membership(&mut tx, id, date, &format!("转入{}", org.name)).await?;
+        // The reason names no union: the next period says where the membership went, and its
+        // name is shown only to those who may see that union.
+        close_membership(&mut tx, id, date, "会籍转接").await?;
         open_membership(&mut tx, id, to_org, date).await?;
         tx.execute(
             &Query::update()

@@ -383,13 +383,13 @@ async fn ensure_unique_uscc(tx: &mut Tx, uscc: Option<&Uscc>, except: Option<i64
     if let Some(id) = except {
         q.and_where(Expr::col(Orgs::Id).ne(id));
     }
-    if let Some(other) = tx.optional::<OrgRef, _>(&q).await? {
+    if tx.optional::<OrgRef, _>(&q).await?.is_some() {
         return Err(Error::invalid(
             "uscc",
+            // The holder may be outside the person's scope, so it is not named.
             format!(
-                "统一社会信用代码 {} 已登记给“{}”，请核对",
-                u.as_str(),
-                other.name
+                "统一社会信用代码 {} 已被另一个工会组织登记，请核对",
+                u.as_str()
             ),
         ));
     }
@@ -685,14 +685,7 @@ impl Store {
             )
             .await?;
         for kid in &kids {
-            move_in(
-                &mut tx,
-                kid,
-                into,
-                date,
-                Some(&format!("随{}并入{}", source.name, target.name)),
-            )
-            .await?;
+            move_in(&mut tx, kid, into, date, Some("上级工会合并")).await?;
         }
         let unit_ids: Vec<(i64,)> = tx
             .all(
@@ -720,7 +713,7 @@ impl Store {
             crate::units::cover_in(&mut tx, unit_id, &target, date, true).await?;
         }
         crate::members::transfer_all_in(&mut tx, from, into, date).await?;
-        close_in(&mut tx, from, date, &format!("并入{}", target.name)).await?;
+        close_in(&mut tx, from, date, "合并").await?;
         let after = load(&mut tx, from).await?;
         audit::record(
             &mut tx,
@@ -1162,6 +1155,7 @@ impl Store {
         date: Option<NaiveDate>,
     ) -> Result<()> {
         let date = date.unwrap_or_else(today);
+        let org_id = self.officer_org(officer_id).await?;
         let mut tx = self.begin().await?;
         let n = tx
             .execute(
@@ -1180,7 +1174,7 @@ impl Store {
             &mut tx,
             actor,
             "officer.end",
-            Target::new("officer", Some(officer_id), None),
+            Target::new("officer", Some(officer_id), Some(org_id)),
             None,
             Some(&date),
         )

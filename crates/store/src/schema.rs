@@ -182,6 +182,7 @@ pub enum AuditHead {
     Id,
     Seq,
     Hash,
+    AnchorSeq,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -121,13 +121,14 @@ async fn ensure_unique(tx: &mut Tx, uscc: &Uscc, except: Option<i64>) -> Result<
     if let Some(id) = except {
         q.and_where(Expr::col((Units::Table, Units::Id)).ne(id));
     }
-    if let Some(other) = tx.optional::<Unit, _>(&q).await? {
+    if tx.optional::<Unit, _>(&q).await?.is_some() {
         return Err(Error::invalid(
             "uscc",
+            // The unit may be outside the person's scope, so it is not named; a search by the
+            // code finds it for those who may see it.
             format!(
-                "统一社会信用代码 {} 已登记为“{}”，请勿重复登记",
-                uscc.as_str(),
-                other.name
+                "统一社会信用代码 {} 已在单位名录中，请勿重复登记（可用此代码查询）",
+                uscc.as_str()
             ),
         ));
     }

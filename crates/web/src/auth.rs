@@ -87,7 +87,9 @@ fn gate_allows(gate: Gate, path: &str) -> bool {
         Gate::Open => true,
         Gate::ChangePassword => path == "/account/password" || path == "/logout",
         Gate::SecondFactor => path == "/login/totp" || path == "/logout",
-        Gate::EnrolSecondFactor => path == "/account/totp" || path == "/logout",
+        Gate::EnrolSecondFactor => {
+            path == "/account/totp" || path == "/account/totp/enable" || path == "/logout"
+        }
     }
 }
 
@@ -173,6 +175,76 @@ impl Auth {
         self.role().writes_records() && org.path.starts_with(&self.scope.path)
     }
 
+    /// Name the union holding a person's membership, when this account may see it.
+    pub async fn explain(&self, err: Error) -> Error {
+        match err {
+            Error::HeldElsewhere {
+                holder_org_id: Some(id),
+                masked_id,
+            } => match self.store.org(id).await {
+                Ok(o) if self.sees(&o) => Error::Conflict(format!(
+                    "身份证号码 {masked_id} 已是“{}”的在籍会员，一人只能有一个会籍；如工作单位已变动，请办理会籍转接",
+                    o.name
+                )),
+                _ => Error::HeldElsewhere {
+                    holder_org_id: Some(id),
+                    masked_id,
+                },
+            },
+            e => e,
+        }
+    }
+
+    /// Refuse, recording the attempt (every denial is audited, DESIGN decision 7).
+    pub async fn forbid(&self, what: &str, target: Target<'_>) -> AppError {
+        self.deny(what, target).await
+    }
+
+    /// Only the working roles read records; administrators are refused, audited.
+    pub async fn require_records(&self) -> Result<(), AppError> {
+        if self.role().reads_records() {
+            Ok(())
+        } else {
+            Err(self
+                .deny("read", Target::new("records", None, Some(self.scope.id)))
+                .await)
+        }
+    }
+
+    /// Whether a unit may be changed, without recording anything (to show or hide buttons).
+    pub async fn may_write_unit(&self, unit: &Unit) -> Result<bool, AppError> {
+        Ok(match unit.covering_org_id {
+            Some(o) => self.writes(&self.store.org(o).await?),
+            None => self.writes_directory(&unit.region_code),
+        })
+    }
+
+    /// Whether a member may be changed, without recording anything.
+    pub async fn may_write_member(&self, m: &Member) -> Result<bool, AppError> {
+        Ok(self.member_org(m).await?.is_some_and(|o| self.writes(&o)))
+    }
+
+    /// Units not yet covered belong to the directory of an area: staff of an area-level
+    /// scope may add and edit those whose region lies in their area.
+    pub fn writes_directory(&self, region_code: &str) -> bool {
+        self.role().writes_records()
+            && self
+                .unit_regions()
+                .iter()
+                .any(|r| region_code.starts_with(r.as_str()))
+    }
+
+    /// Add an uncovered unit with this region to the directory, or be refused (audited).
+    pub async fn write_directory(&self, region_code: &str) -> Result<(), AppError> {
+        if self.writes_directory(region_code) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("unit", None, Some(self.scope.id)))
+                .await)
+        }
+    }
+
     fn deny(
         &self,
         what: &str,
@@ -230,18 +302,11 @@ impl Auth {
                     self.sees(&org)
                 }
             }
-            None => {
-                let in_region = self
-                    .unit_regions()
-                    .iter()
-                    .any(|r| unit.region_code.starts_with(r.as_str()));
-                in_region
-                    && if write {
-                        self.role().writes_records()
-                    } else {
-                        self.role().reads_records()
-                    }
-            }
+            None if write => self.writes_directory(&unit.region_code),
+            None => self
+                .unit_regions()
+                .iter()
+                .any(|r| unit.region_code.starts_with(r.as_str())),
         };
         if ok {
             Ok(())

@@ -38,7 +38,7 @@ impl AppError {
         match &self.error {
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::HeldElsewhere { .. } => StatusCode::CONFLICT,
             Error::Forbidden | Error::StaleForm => StatusCode::FORBIDDEN,
             Error::Db(_) | Error::Migrate(_) | Error::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -79,7 +79,7 @@ impl IntoResponse for AppError {
             let (kind, field) = match &self.error {
                 Error::Invalid { field, .. } => ("invalid", *field),
                 Error::NotFound(_) => ("not_found", None),
-                Error::Conflict(_) => ("conflict", None),
+                Error::Conflict(_) | Error::HeldElsewhere { .. } => ("conflict", None),
                 Error::Forbidden => ("forbidden", None),
                 Error::StaleForm => ("csrf", None),
                 _ => ("internal", None),

@@ -73,6 +73,10 @@ impl FormState {
                 self.general = Some(message);
                 Ok(())
             }
+            e @ Error::HeldElsewhere { .. } => {
+                self.general = Some(e.to_string());
+                Ok(())
+            }
             e => Err(e),
         }
     }

@@ -40,7 +40,13 @@ static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
 fn schema_name(test: &str) -> String {
     let clean: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .take(36)
         .collect();
     let n = SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed);
@@ -55,7 +61,9 @@ pub async fn engines(test: &str) -> Engines {
     let mut dirs = Vec::new();
 
     let dir = tempfile::tempdir().expect("tempdir for SQLite");
-    let sqlite = Store::open_sqlite_dir(dir.path()).await.expect("open SQLite");
+    let sqlite = Store::open_sqlite_dir(dir.path())
+        .await
+        .expect("open SQLite");
     sqlite.migrate().await.expect("migrate SQLite");
     dbs.push(("sqlite".to_owned(), sqlite));
     dirs.push(dir);
@@ -65,8 +73,12 @@ pub async fn engines(test: &str) -> Engines {
             let schema = schema_name(test);
             let pg = Store::open_postgres(&url, Some(&schema))
                 .await
-                .unwrap_or_else(|e| panic!("open PostgreSQL at GONGHUI_TEST_PG_URL (schema {schema}): {e:?}"));
-            pg.migrate().await.unwrap_or_else(|e| panic!("migrate PostgreSQL schema {schema}: {e:?}"));
+                .unwrap_or_else(|e| {
+                    panic!("open PostgreSQL at GONGHUI_TEST_PG_URL (schema {schema}): {e:?}")
+                });
+            pg.migrate()
+                .await
+                .unwrap_or_else(|e| panic!("migrate PostgreSQL schema {schema}: {e:?}"));
             dbs.push(("postgres".to_owned(), pg));
         }
         _ => {
@@ -120,7 +132,13 @@ pub fn id_number(region: &str, birth: &str, seq: u32) -> IdNumber {
     IdNumber::parse(&format!("{first17}{check}")).expect("valid ID number")
 }
 
-pub fn org_input(kind: OrgKind, sub_kind: Option<&str>, name: &str, region: &str, uscc: Option<Uscc>) -> OrgInput {
+pub fn org_input(
+    kind: OrgKind,
+    sub_kind: Option<&str>,
+    name: &str,
+    region: &str,
+    uscc: Option<Uscc>,
+) -> OrgInput {
     OrgInput {
         kind,
         sub_kind: sub_kind.map(str::to_owned),
@@ -234,7 +252,9 @@ pub async fn build_fixture(store: &Store) -> Fixture {
     let mut writes = 0;
     macro_rules! ok {
         ($e:expr) => {{
-            let v = $e.await.unwrap_or_else(|e| panic!("fixture: {} failed: {e:?}", stringify!($e)));
+            let v = $e
+                .await
+                .unwrap_or_else(|e| panic!("fixture: {} failed: {e:?}", stringify!($e)));
             writes += 1;
             v
         }};
@@ -242,69 +262,210 @@ pub async fn build_fixture(store: &Store) -> Fixture {
 
     let root = ok!(store.create_root(
         &a,
-        org_input(OrgKind::CityFederation, None, ROOT_NAME, "421000", Some(union_uscc("421000", 1)))
+        org_input(
+            OrgKind::CityFederation,
+            None,
+            ROOT_NAME,
+            "421000",
+            Some(union_uscc("421000", 1))
+        )
     ));
     let shishou = ok!(store.create_org(
         &a,
         root,
-        org_input(OrgKind::CountyFederation, None, SHISHOU_NAME, "421081", Some(union_uscc("421081", 2))),
+        org_input(
+            OrgKind::CountyFederation,
+            None,
+            SHISHOU_NAME,
+            "421081",
+            Some(union_uscc("421081", 2))
+        ),
         from
     ));
     let jiangling = ok!(store.create_org(
         &a,
         root,
-        org_input(OrgKind::CountyFederation, None, "江陵县总工会", "421024", Some(union_uscc("421024", 3))),
+        org_input(
+            OrgKind::CountyFederation,
+            None,
+            "江陵县总工会",
+            "421024",
+            Some(union_uscc("421024", 3))
+        ),
         from
     ));
     let township = ok!(store.create_org(
         &a,
         shishou,
-        org_input(OrgKind::AreaFederation, Some(AreaKind::Township.code()), "石首市新厂镇工会", "421081", None),
+        org_input(
+            OrgKind::AreaFederation,
+            Some(AreaKind::Township.code()),
+            "石首市新厂镇工会",
+            "421081",
+            None
+        ),
         from
     ));
     let mut ent_input = grassroots(GrassrootsKind::Enterprise, ENTERPRISE_NAME, "421081");
     ent_input.uscc = Some(union_uscc("421081", 4));
     let enterprise = ok!(store.create_org(&a, township, ent_input, from));
-    let joint = ok!(store.create_org(&a, township, grassroots(GrassrootsKind::Joint, "新厂镇小微企业联合工会", "421081"), from));
+    let joint = ok!(store.create_org(
+        &a,
+        township,
+        grassroots(GrassrootsKind::Joint, "新厂镇小微企业联合工会", "421081"),
+        from
+    ));
     let sector = ok!(store.create_org(
         &a,
         shishou,
-        org_input(OrgKind::SectorFederation, None, "石首市餐饮行业工会联合会", "421081", None),
+        org_input(
+            OrgKind::SectorFederation,
+            None,
+            "石首市餐饮行业工会联合会",
+            "421081",
+            None
+        ),
         from
     ));
-    let jl_union = ok!(store.create_org(&a, jiangling, grassroots(GrassrootsKind::Enterprise, "江陵县荆江农业有限公司工会", "421024"), from));
+    let jl_union = ok!(store.create_org(
+        &a,
+        jiangling,
+        grassroots(
+            GrassrootsKind::Enterprise,
+            "江陵县荆江农业有限公司工会",
+            "421024"
+        ),
+        from
+    ));
     let industrial = ok!(store.create_org(
         &a,
         root,
-        org_input(OrgKind::IndustrialUnion, None, "荆州市建设工会", "421000", None),
+        org_input(
+            OrgKind::IndustrialUnion,
+            None,
+            "荆州市建设工会",
+            "421000",
+            None
+        ),
         from
     ));
-    let construction = ok!(store.create_org(&a, industrial, grassroots(GrassrootsKind::Enterprise, "荆州市城建集团有限公司工会", "421000"), from));
+    let construction = ok!(store.create_org(
+        &a,
+        industrial,
+        grassroots(
+            GrassrootsKind::Enterprise,
+            "荆州市城建集团有限公司工会",
+            "421000"
+        ),
+        from
+    ));
 
-    let unit_a = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421081", 101), "石首市楚源纺织有限公司", "421081", 120, 70), Some(enterprise)));
-    let unit_b = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421081", 102), "新厂镇汇丰餐馆", "421081", 15, 9), Some(joint)));
-    let unit_c = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421081", 103), "新厂镇便民超市", "421081", 8, 5), Some(joint)));
-    let unit_d = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421002", 104), "荆州市城建集团有限公司", "421002", 300, 40), Some(construction)));
-    let unit_g = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421024", 105), "江陵县荆江农业有限公司", "421024", 40, 12), Some(jl_union)));
-    let unit_e = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421081", 106), "石首市新兴电子有限公司", "421081", 50, 20), None));
-    let unit_f = ok!(store.create_unit(&a, unit_input(enterprise_uscc("421024", 107), "江陵县郝穴食品厂", "421024", 30, 18), None));
+    let unit_a = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421081", 101),
+            "石首市楚源纺织有限公司",
+            "421081",
+            120,
+            70
+        ),
+        Some(enterprise)
+    ));
+    let unit_b = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421081", 102),
+            "新厂镇汇丰餐馆",
+            "421081",
+            15,
+            9
+        ),
+        Some(joint)
+    ));
+    let unit_c = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421081", 103),
+            "新厂镇便民超市",
+            "421081",
+            8,
+            5
+        ),
+        Some(joint)
+    ));
+    let unit_d = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421002", 104),
+            "荆州市城建集团有限公司",
+            "421002",
+            300,
+            40
+        ),
+        Some(construction)
+    ));
+    let unit_g = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421024", 105),
+            "江陵县荆江农业有限公司",
+            "421024",
+            40,
+            12
+        ),
+        Some(jl_union)
+    ));
+    let unit_e = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421081", 106),
+            "石首市新兴电子有限公司",
+            "421081",
+            50,
+            20
+        ),
+        None
+    ));
+    let unit_f = ok!(store.create_unit(
+        &a,
+        unit_input(
+            enterprise_uscc("421024", 107),
+            "江陵县郝穴食品厂",
+            "421024",
+            30,
+            18
+        ),
+        None
+    ));
 
     let mut ent_members = Vec::new();
     for (i, name) in ["张伟", "李娜", "王芳"].iter().enumerate() {
         let id = id_number("421081", &format!("1985031{i}"), 11 + i as u32);
-        ent_members.push(ok!(store.create_member(&a, enterprise, member_input(name, id, join_date()))));
+        ent_members.push(ok!(store.create_member(
+            &a,
+            enterprise,
+            member_input(name, id, join_date())
+        )));
     }
     let mut joint_members = Vec::new();
     for (i, name) in ["刘洋", "陈静"].iter().enumerate() {
         let id = id_number("421081", &format!("1990061{i}"), 21 + i as u32);
-        joint_members.push(ok!(store.create_member(&a, joint, member_input(name, id, join_date()))));
+        joint_members.push(ok!(store.create_member(
+            &a,
+            joint,
+            member_input(name, id, join_date())
+        )));
     }
     let construction_member = ok!(store.create_member(
         &a,
         construction,
         member_input("赵敏", IdNumber::parse(EXAMPLE_ID).unwrap(), join_date())
     ));
-    let jl_member = ok!(store.create_member(&a, jl_union, member_input("孙强", id_number("421024", "19780515", 31), join_date())));
+    let jl_member = ok!(store.create_member(
+        &a,
+        jl_union,
+        member_input("孙强", id_number("421024", "19780515", 31), join_date())
+    ));
 
     ok!(store.add_sector_member(&a, sector, enterprise, Some(date(2022, 1, 1))));
     ok!(store.add_guidance(&a, industrial, sector, Some(date(2022, 1, 1))));
@@ -341,7 +502,11 @@ pub async fn fixtures(test: &str) -> (Engines, Vec<Fixture>) {
     let mut fixtures = Vec::new();
     for (eng, store) in engines.iter() {
         let f = build_fixture(store).await;
-        assert_eq!(audit_count(store).await, f.writes, "{eng}: one audit record per fixture write");
+        assert_eq!(
+            audit_count(store).await,
+            f.writes,
+            "{eng}: one audit record per fixture write"
+        );
         fixtures.push(f);
     }
     (engines, fixtures)
@@ -352,21 +517,34 @@ pub async fn fixtures(test: &str) -> (Engines, Vec<Fixture>) {
 // ---------------------------------------------------------------------------------------------
 
 pub async fn audit_count(store: &Store) -> i64 {
-    gonghui_store::audit::count(store).await.expect("audit count")
+    gonghui_store::audit::count(store)
+        .await
+        .expect("audit count")
 }
 
 /// (orgs, grassroots, covered units, employees in covered units, members) of an org's subtree.
 pub async fn totals(store: &Store, id: i64) -> (i64, i64, i64, i64, i64) {
     let org = store.org(id).await.expect("org");
     let t = store.subtree_totals(&org).await.expect("subtree totals");
-    (t.orgs, t.grassroots, t.covered_units, t.employees_in_covered_units, t.members)
+    (
+        t.orgs,
+        t.grassroots,
+        t.covered_units,
+        t.employees_in_covered_units,
+        t.members,
+    )
 }
 
 pub async fn table_count(store: &Store, table: &str) -> i64 {
     let mut tx = store.begin().await.expect("begin");
-    tx.scalar(&Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(table)).to_owned())
-        .await
-        .expect("count")
+    tx.scalar(
+        &Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(Alias::new(table))
+            .to_owned(),
+    )
+    .await
+    .expect("count")
 }
 
 pub const TABLES: [&str; 11] = [
@@ -420,7 +598,13 @@ pub async fn snapshot(store: &Store) -> Snapshot {
     let units: Vec<UnitRow> = tx
         .all(
             &Query::select()
-                .columns(["id", "name", "covering_org_id", "employees", "women_employees"])
+                .columns([
+                    "id",
+                    "name",
+                    "covering_org_id",
+                    "employees",
+                    "women_employees",
+                ])
                 .from(Alias::new("units"))
                 .order_by("id", Order::Asc)
                 .to_owned(),
@@ -445,18 +629,40 @@ pub async fn snapshot(store: &Store) -> Snapshot {
             .order_by("id", Order::Asc)
             .to_owned()
     };
-    let affiliations: Vec<PeriodRow> =
-        tx.all(&periods("org_affiliations", "org_id", "parent_id")).await.expect("affiliations");
-    let coverages: Vec<PeriodRow> = tx.all(&periods("unit_coverages", "unit_id", "org_id")).await.expect("coverages");
-    let memberships: Vec<PeriodRow> = tx.all(&periods("memberships", "member_id", "org_id")).await.expect("memberships");
-    Snapshot { counts, orgs, units, members, affiliations, coverages, memberships }
+    let affiliations: Vec<PeriodRow> = tx
+        .all(&periods("org_affiliations", "org_id", "parent_id"))
+        .await
+        .expect("affiliations");
+    let coverages: Vec<PeriodRow> = tx
+        .all(&periods("unit_coverages", "unit_id", "org_id"))
+        .await
+        .expect("coverages");
+    let memberships: Vec<PeriodRow> = tx
+        .all(&periods("memberships", "member_id", "org_id"))
+        .await
+        .expect("memberships");
+    Snapshot {
+        counts,
+        orgs,
+        units,
+        members,
+        affiliations,
+        coverages,
+        memberships,
+    }
 }
 
 /// Asserts that `what` (a refused write) left every table exactly as `before`.
 pub async fn assert_unchanged(eng: &str, store: &Store, before: &Snapshot, what: &str) {
     let after = snapshot(store).await;
-    assert_eq!(before.counts, after.counts, "{eng}: {what} changed row counts (audit included)");
-    assert_eq!(before, &after, "{eng}: {what} changed data although it was refused");
+    assert_eq!(
+        before.counts, after.counts,
+        "{eng}: {what} changed row counts (audit included)"
+    );
+    assert_eq!(
+        before, &after,
+        "{eng}: {what} changed data although it was refused"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,15 +676,28 @@ fn is_chinese(s: &str) -> bool {
 /// Asserts `r` is `Error::Invalid` on `field` with a Chinese message containing `needle`;
 /// returns the message.
 #[track_caller]
-pub fn expect_invalid<T: Debug>(eng: &str, r: Result<T>, field: Option<&str>, needle: &str) -> String {
+pub fn expect_invalid<T: Debug>(
+    eng: &str,
+    r: Result<T>,
+    field: Option<&str>,
+    needle: &str,
+) -> String {
     match r {
         Err(Error::Invalid { field: f, message }) => {
             assert_eq!(f, field, "{eng}: wrong field for refusal “{message}”");
-            assert!(message.contains(needle), "{eng}: message “{message}” should mention “{needle}”");
-            assert!(is_chinese(&message), "{eng}: message “{message}” should be Chinese");
+            assert!(
+                message.contains(needle),
+                "{eng}: message “{message}” should mention “{needle}”"
+            );
+            assert!(
+                is_chinese(&message),
+                "{eng}: message “{message}” should be Chinese"
+            );
             message
         }
-        other => panic!("{eng}: expected Error::Invalid on {field:?} mentioning “{needle}”, got {other:?}"),
+        other => panic!(
+            "{eng}: expected Error::Invalid on {field:?} mentioning “{needle}”, got {other:?}"
+        ),
     }
 }
 
@@ -486,7 +705,19 @@ pub fn expect_invalid<T: Debug>(eng: &str, r: Result<T>, field: Option<&str>, ne
 pub fn expect_conflict<T: Debug>(eng: &str, r: Result<T>, needle: &str) -> String {
     match r {
         Err(Error::Conflict(message)) => {
-            assert!(message.contains(needle), "{eng}: conflict “{message}” should mention “{needle}”");
+            assert!(
+                message.contains(needle),
+                "{eng}: conflict “{message}” should mention “{needle}”"
+            );
+            message
+        }
+        // The holding union is named by the web layer only to those who may see it.
+        Err(e @ Error::HeldElsewhere { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.contains(needle),
+                "{eng}: conflict “{message}” should mention “{needle}”"
+            );
             message
         }
         other => panic!("{eng}: expected Error::Conflict mentioning “{needle}”, got {other:?}"),

@@ -53,11 +53,11 @@ pub async fn create_member(
     };
     let o = st.store.org(org).await.map_err(AppError::json)?;
     auth.write_org(&o).await?;
-    let id = st
-        .store
-        .create_member(&auth.actor(), org, input)
-        .await
-        .map_err(AppError::json)?;
+    let id = st.store.create_member(&auth.actor(), org, input).await;
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => return Err(AppError::json(auth.explain(e).await)),
+    };
     Ok(created(id))
 }
 

@@ -28,6 +28,7 @@ pub async fn search(
     auth: Auth,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Json<SearchResponse>> {
+    auth.require_records().await?;
     let r = st
         .store
         .search(

@@ -52,15 +52,7 @@ pub async fn create_unit(
             auth.write_org(&org).await?;
         }
         // An uncovered unit joins the directory of the account's own area.
-        None if !auth.role().writes_records()
-            || auth.scope.kind == gonghui_domain::OrgKind::Grassroots =>
-        {
-            return Err(AppError {
-                error: gonghui_store::Error::Forbidden,
-                json: true,
-            });
-        }
-        None => {}
+        None => auth.write_directory(input.region.as_str()).await?,
     }
     let id = st
         .store

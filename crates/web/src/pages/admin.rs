@@ -245,10 +245,12 @@ pub async fn reset_password(
     auth.require(Capability::ManageAccounts).await?;
     let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
     if !page.can_manage {
-        return Err(AppError {
-            error: Error::Forbidden,
-            json: false,
-        });
+        return Err(auth
+            .forbid(
+                "account",
+                Target::new("account", Some(id), Some(page.account.scope_org_id)),
+            )
+            .await);
     }
     let mut form = FormState::from_values(f);
     if let Some(pw) = form.required("password", "临时密码") {
@@ -279,10 +281,12 @@ async fn set_disabled(st: &AppState, auth: &Auth, id: i64, disabled: bool) -> Ap
     auth.require(Capability::ManageAccounts).await?;
     let page = account_page(st, auth, id, None, AccountForms::default()).await?;
     if !page.can_manage {
-        return Err(AppError {
-            error: Error::Forbidden,
-            json: false,
-        });
+        return Err(auth
+            .forbid(
+                "account",
+                Target::new("account", Some(id), Some(page.account.scope_org_id)),
+            )
+            .await);
     }
     st.store
         .set_account_disabled(&auth.actor(), id, disabled)
@@ -315,10 +319,12 @@ pub async fn set_role(
     auth.require(Capability::ManageRoles).await?;
     let page = account_page(&st, &auth, id, None, AccountForms::default()).await?;
     if !page.can_roles {
-        return Err(AppError {
-            error: Error::Forbidden,
-            json: false,
-        });
+        return Err(auth
+            .forbid(
+                "account",
+                Target::new("account", Some(id), Some(page.account.scope_org_id)),
+            )
+            .await);
     }
     let mut form = FormState::from_values(f);
     let role = form.parse_req("role", "角色", |s| {

@@ -30,7 +30,15 @@ pub struct LoginPage {
 /// Only same-site paths are followed after login (no open redirect).
 fn safe_next(next: Option<&String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        // Printable ASCII only: browsers drop tabs and newlines, so "/\t/host" would become
+        // "//host", another site.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'\\') =>
+        {
+            n.clone()
+        }
         _ => "/".into(),
     }
 }
@@ -191,7 +199,13 @@ pub async fn change_password(
     } else {
         match st
             .store
-            .change_password(&auth.actor(), auth.account.id, &old, &new)
+            .change_password(
+                &auth.actor(),
+                auth.account.id,
+                &old,
+                &new,
+                Some(auth.session.id),
+            )
             .await
         {
             Ok(()) => return Ok(Redirect::to("/account/password?done=1").into_response()),
@@ -252,9 +266,24 @@ pub async fn totp_enrol_form(State(st): State<AppState>, auth: Auth) -> TotpEnro
 }
 
 /// Generate a new secret and show it once.
-pub async fn totp_begin(State(st): State<AppState>, auth: Auth) -> AppResult<TotpEnrolPage> {
-    let secret = st.store.begin_totp(&auth.actor(), auth.account.id).await?;
-    Ok(enrol_page(&st, &auth, Some(secret), None))
+pub async fn totp_begin(
+    State(st): State<AppState>,
+    auth: Auth,
+    Form(f): Form<Fields>,
+) -> AppResult<Response> {
+    let code = f.get("code").cloned();
+    let secret = match st
+        .store
+        .begin_totp(&auth.actor(), auth.account.id, code.as_deref())
+        .await
+    {
+        Ok(s) => s,
+        Err(gonghui_store::Error::Invalid { message, .. }) => {
+            return Ok(unprocessable(enrol_page(&st, &auth, None, Some(message))));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(enrol_page(&st, &auth, Some(secret), None).into_response())
 }
 
 pub async fn totp_enable(

@@ -55,7 +55,7 @@ async fn member_page(
 ) -> AppResult<MemberPage> {
     let member = st.store.member(id).await?;
     auth.read_member(&member).await?;
-    let can_write = auth.write_member(&member).await.is_ok();
+    let can_write = auth.may_write_member(&member).await?;
     let mut history = st.store.memberships(id).await?;
     for p in &mut history {
         (p.org_id, p.org_name) = auth.show_org(p.org_id, &p.org_name, &p.org_path);
@@ -191,7 +191,7 @@ pub async fn create(
     if let Some(input) = member_input(&mut form) {
         match st.store.create_member(&auth.actor(), org.id, input).await {
             Ok(id) => return Ok(done(&format!("/members/{id}"), "joined").into_response()),
-            Err(e) => form.absorb(e)?,
+            Err(e) => form.absorb(auth.explain(e).await)?,
         }
     }
     let heading = format!("在{}登记会员", org.name);

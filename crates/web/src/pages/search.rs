@@ -4,11 +4,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use gonghui_domain::OrgKind;
-use gonghui_store::{Error, Org, SearchResults, SearchScope};
+use gonghui_store::{Org, SearchResults, SearchScope};
 
 use crate::auth::Auth;
 use crate::nav::Nav;
-use crate::{AppError, AppResult, AppState};
+use crate::{AppResult, AppState};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "search.html")]
@@ -24,12 +24,7 @@ pub async fn show(
     auth: Auth,
     Query(p): Query<HashMap<String, String>>,
 ) -> AppResult<SearchPage> {
-    if !auth.role().reads_records() {
-        return Err(AppError {
-            error: Error::Forbidden,
-            json: false,
-        });
-    }
+    auth.require_records().await?;
     let q = p.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
     let results = st
         .store

@@ -41,6 +41,7 @@ pub async fn show(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<TreePage> {
+    auth.require_records().await?;
     let root = match q.get("open").and_then(|o| o.parse::<i64>().ok()) {
         Some(id) => {
             let org = st.store.org(id).await?;

@@ -50,7 +50,7 @@ async fn unit_page(
         }
         None => None,
     };
-    let can_write = auth.write_unit(&unit).await.is_ok();
+    let can_write = auth.may_write_unit(&unit).await?;
     let mut coverages = st.store.unit_coverages(id).await?;
     for c in &mut coverages {
         (c.org_id, c.org_name) = auth.show_org(c.org_id, &c.org_name, &c.org_path);
@@ -117,7 +117,12 @@ async fn org_of(st: &AppState, auth: &Auth, q: &Fields) -> AppResult<Option<OrgR
                 name: o.name,
             }))
         }
-        None => Ok(None),
+        None => {
+            // Into the directory of the account's own area, if it keeps one.
+            let region = auth.scope.region_code.clone().unwrap_or_default();
+            auth.write_directory(&region).await?;
+            Ok(None)
+        }
     }
 }
 
@@ -157,7 +162,13 @@ pub async fn create(
 ) -> AppResult<Response> {
     let org = org_of(&st, &auth, &q).await?;
     let mut form = FormState::from_values(fields);
-    if let Some(input) = unit_input(&mut form) {
+    let input = unit_input(&mut form);
+    if let (Some(i), None) = (&input, &org)
+        && !auth.writes_directory(i.region.as_str())
+    {
+        form.error("region_code", "只能登记您所在地区（管理范围）内的单位");
+    }
+    if let (Some(input), false) = (input, form.has_errors()) {
         match st
             .store
             .create_unit(&auth.actor(), input, org.as_ref().map(|o| o.id))
@@ -224,7 +235,14 @@ pub async fn update(
     let unit = st.store.unit(id).await?;
     auth.write_unit(&unit).await?;
     let mut form = FormState::from_values(fields);
-    if let Some(input) = unit_input(&mut form) {
+    let input = unit_input(&mut form);
+    if let Some(i) = &input
+        && unit.covering_org_id.is_none()
+        && !auth.writes_directory(i.region.as_str())
+    {
+        form.error("region_code", "只能登记您所在地区（管理范围）内的单位");
+    }
+    if let (Some(input), false) = (input, form.has_errors()) {
         match st.store.update_unit(&auth.actor(), id, input).await {
             Ok(()) => return Ok(done(&format!("/units/{id}"), "updated").into_response()),
             Err(e) => form.absorb(e)?,
