@@ -814,6 +814,9 @@ fn routes() -> Vec<Route> {
             Payload::None,
             Records,
         ),
+        // ---- 任期与换届、组织建设提醒 (terms, elections, reminders) ----
+        // ---- 组建行业工会联合会、行业视图、一行一会 (sector federations) ----
+        // ---- 主席协议、律师副主席、四个到位、双亮 (city instruments) ----
     ]
 }
 
