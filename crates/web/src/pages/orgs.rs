@@ -8,7 +8,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use gonghui_domain::{CommitteeKind, OfficerRole, OrgKind};
 use gonghui_store::{
-    Affiliation, Committee, Link, Member, Officer, OfficerInput, Org, OrgChild, OrgRef,
+    Affiliation, Committee, Link, LinkKind, Member, Officer, OfficerInput, Org, OrgChild, OrgRef,
     SubtreeTotals, Unit,
 };
 
@@ -607,19 +607,16 @@ pub async fn add_officer(
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(
-        org_page(
-            &st,
-            &auth,
-            id,
-            None,
-            Embedded {
-                officer: form,
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+    reshow(
+        &st,
+        &auth,
+        id,
+        Embedded {
+            officer: form,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 pub async fn end_officer(
@@ -657,19 +654,16 @@ pub async fn set_committee(
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(
-        org_page(
-            &st,
-            &auth,
-            id,
-            None,
-            Embedded {
-                committee: form,
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+    reshow(
+        &st,
+        &auth,
+        id,
+        Embedded {
+            committee: form,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 pub async fn add_guidance(
@@ -678,28 +672,7 @@ pub async fn add_guidance(
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
-    let org = st.store.org(id).await?;
-    auth.write_org(&org).await?;
-    let mut form = FormState::from_values(fields);
-    if let Some(guide) = target_org(&st, &auth, &mut form, "guide_id", "指导单位").await? {
-        match st.store.add_guidance(&auth.actor(), guide, id, None).await {
-            Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
-            Err(e) => form.absorb(e)?,
-        }
-    }
-    Ok(unprocessable(
-        org_page(
-            &st,
-            &auth,
-            id,
-            None,
-            Embedded {
-                link: form,
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+    add_link(&st, &auth, id, fields, LinkKind::Guidance).await
 }
 
 pub async fn add_sector_member(
@@ -708,30 +681,52 @@ pub async fn add_sector_member(
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
+    add_link(&st, &auth, id, fields, LinkKind::Sector).await
+}
+
+/// 业务指导 (another org guides this one) or 行业工会成员 (a grassroots union joins this
+/// sector federation): the other org is picked from those the account may write.
+async fn add_link(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    fields: Fields,
+    kind: LinkKind,
+) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    if let Some(member) = target_org(&st, &auth, &mut form, "member_id", "基层工会").await? {
-        match st
-            .store
-            .add_sector_member(&auth.actor(), id, member, None)
-            .await
-        {
+    let (field, label) = match kind {
+        LinkKind::Guidance => ("guide_id", "指导单位"),
+        LinkKind::Sector => ("member_id", "基层工会"),
+    };
+    if let Some(other) = target_org(st, auth, &mut form, field, label).await? {
+        let added = match kind {
+            LinkKind::Guidance => st.store.add_guidance(&auth.actor(), other, id, None).await,
+            LinkKind::Sector => {
+                st.store
+                    .add_sector_member(&auth.actor(), id, other, None)
+                    .await
+            }
+        };
+        match added {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
-    Ok(unprocessable(
-        org_page(
-            &st,
-            &auth,
-            id,
-            None,
-            Embedded {
-                link: form,
-                ..Default::default()
-            },
-        )
-        .await?,
-    ))
+    reshow(
+        st,
+        auth,
+        id,
+        Embedded {
+            link: form,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The org page again, with a failed embedded form and its errors (422).
+async fn reshow(st: &AppState, auth: &Auth, id: i64, forms: Embedded) -> AppResult<Response> {
+    Ok(unprocessable(org_page(st, auth, id, None, forms).await?))
 }
