@@ -74,4 +74,136 @@ await loginAs(pp, 'city');
 await pp.goto(`/orgs/${grassroots.id}`);
 await pp.screenshot({ path: path.join(OUT, 'phone-org.png') });
 console.log('✓ phone-org.png');
+// ---- 任期与换届、组织建设提醒 (terms, elections, reminders) ----
+{
+  await loginAs(page, 'city');
+  const root = (await api(`/api/v1/orgs/${county.id}`)).parent_id;
+  await shot('reminders', `/orgs/${root}/reminders`, { full: true });
+  await shot('reminder-list', `/orgs/${root}/reminders/list?kind=ending`);
+  // An election in progress, from the list of terms ending soon.
+  await page.goto(`/orgs/${root}/reminders/list?kind=ending`);
+  const terms = await page.locator('tr', { hasText: '进行中' }).first().locator('a').first().getAttribute('href');
+  await shot('terms', terms, { full: true });
+  await shot('election', terms.replace('/terms', '/election'), { full: true });
+  // 石首's staff run a township's election to the end: the new term and its officers.
+  await loginAs(page, 'shishou');
+  const kids = await api(`/api/v1/orgs/${county.id}/children?limit=1000`);
+  const town = kids.find((k) => k.kind === 'area_federation');
+  await page.goto(`/orgs/${town.id}/terms`);
+  await page.click('button.primary:has-text("发起换届选举")');
+  for (let i = 0; i < 7; i++) {
+    const form = page.locator('#next-step form');
+    await form.locator('[name=person]').fill('王建华');
+    await form.locator('[name=documents]').fill(`石工发〔2026〕${i + 21}号`);
+    if (await form.locator('[name=reason]').count()) await form.locator('[name=reason]').fill('企业改制，经批准延期换届');
+    await Promise.all([page.waitForNavigation(), form.locator('button.primary').click()]);
+  }
+  const officer = page.locator('form[action$="/election/officers"]');
+  for (const [role, name] of [['chair', '孙丽华'], ['vice_chair', '何文斌']]) {
+    await officer.locator('[name=role]').selectOption(role);
+    await officer.locator('[name=name]').fill(name);
+    await Promise.all([page.waitForNavigation(), officer.locator('button.primary').click()]);
+  }
+  await shot('election-complete', null, { full: true });
+  await loginAs(page, 'city');
+}
+// ---- 组建行业工会联合会、行业视图、一行一会 (sector federations) ----
+{
+  const root = (await api(`/api/v1/orgs/${county.id}`)).parent_id;
+  const fed = (await api(`/api/v1/orgs/${county.id}/children?limit=1000`)).find((k) => k.kind === 'sector_federation');
+  // Still signed in as city: the city sees each county.
+  await shot('sector-plan-city', `/orgs/${root}/sector-plan`, { full: true });
+  await loginAs(page, 'shishou');
+  await shot('sector-form-step1', `/orgs/${county.id}/sector-federations/new`);
+  // The guided form refuses an association president as vice-chair, beside the field.
+  await page.goto(`/orgs/${county.id}/sector-federations/new?sector=auto_repair`);
+  const boxes = page.locator('input[type=checkbox][name^="m_"]');
+  const ids = [];
+  for (const i of [0, 1]) {
+    ids.push((await boxes.nth(i).getAttribute('name')).slice(2));
+    await boxes.nth(i).check();
+  }
+  for (const [i, id] of ids.entries()) {
+    const rep = page.locator(`[name="rep_${id}"]`);
+    if (!(await rep.inputValue()).trim()) {
+      await rep.fill(['王建国', '李秀英'][i]);
+      await page.selectOption(`[name="src_${id}"]`, 'elected_rep');
+    }
+    await page.selectOption(`[name="role_${id}"]`, i === 0 ? 'chair' : 'vice_chair');
+  }
+  await page.fill('[name=funds_review_head]', '张红梅');
+  await page.fill('[name=women_workers_head]', '刘芳');
+  await page.check(`[name="assoc_${ids[1]}"]`);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+  await shot('sector-form-error', null, {
+    before: async () => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.locator('.card', { hasText: '二、成员工会与委员会委员' }).scrollIntoViewIfNeeded();
+      await page.evaluate(() => window.scrollBy(0, -60));
+    },
+  });
+  await shot('sector-view', `/orgs/${fed.id}/sector`, { full: true });
+  await shot('sector-plan', `/orgs/${county.id}/sector-plan`, { full: true });
+  await pp.goto(`/orgs/${fed.id}/sector`);
+  await pp.screenshot({ path: path.join(OUT, 'phone-sector.png') });
+  console.log('✓ phone-sector.png');
+}
+// ---- 主席协议、律师副主席、四个到位、双亮 (city instruments) ----
+{
+  // The city's session of the phone context, in a desktop window: no further login for the
+  // city (the login rate limit counts every sign-in of this script).
+  const desk = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL, storageState: await phone.storageState(),
+  });
+  const dp = await desk.newPage();
+  const snap = async (name, url, { full = false, before } = {}) => {
+    if (url) await dp.goto(url);
+    if (before) await before();
+    await dp.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: full });
+    console.log(`✓ ${name}.png`);
+  };
+  const firstLink = async (url, selector) => {
+    await dp.goto(url);
+    return dp.locator(selector).first().getAttribute('href');
+  };
+  const root = (await api(`/api/v1/orgs/${county.id}`)).parent_id;
+  await snap('instr-chair-city', `/orgs/${root}/chair-agreements?list=done`, { full: true });
+  const signed = await firstLink(`/orgs/${root}/chair-agreements?list=done`, '#list td[data-label="基层工会"] a');
+  await snap('instr-chair-union', signed, { full: true });
+  // Signing refused beside the field: the end date before the start date.
+  const unsigned = await firstLink(`/orgs/${root}/chair-agreements?list=missing`, '#list td[data-label="基层工会"] a');
+  await snap('instr-chair-form-error', unsigned, {
+    before: async () => {
+      const form = dp.locator('form[action$="/chair-agreements"]');
+      await form.locator('[name=start_on]').fill('2026-01-01');
+      await form.locator('[name=end_on]').fill('2025-12-31');
+      await form.locator('[name=monthly_allowance]').fill('800');
+      await Promise.all([dp.waitForNavigation(), form.locator('button.primary').click()]);
+      await dp.locator('.field.has-error').first().scrollIntoViewIfNeeded();
+    },
+  });
+  await snap('instr-lawyers', `/orgs/${root}/lawyers`, { full: true });
+  await snap('instr-parks', `/orgs/${root}/parks`);
+  const shortPark = await firstLink(`/orgs/${root}/parks`, 'tr:has-text("未到位") td[data-label="工会"] a');
+  await snap('instr-four', shortPark, { full: true });
+  await snap('instr-dual-city', `/orgs/${root}/dual-display`, { full: true });
+  const dualUnion = await firstLink(`/orgs/${root}/dual-display?list=all`, '#list td[data-label="基层工会"] a');
+  await snap('instr-dual-union', dualUnion, { full: true });
+  await pp.goto(`/orgs/${root}/dual-display`);
+  await pp.screenshot({ path: path.join(OUT, 'phone-instr-dual.png') });
+  console.log('✓ phone-instr-dual.png');
+  // A chair sees their own union's record, read-only (waiting out the login rate limit).
+  for (let tries = 0; ; tries++) {
+    try {
+      await loginAs(dp, 'chair');
+      break;
+    } catch (e) {
+      if (tries >= 4) throw e;
+      await dp.waitForTimeout(20_000);
+    }
+  }
+  const own = new URL(dp.url()).pathname;
+  await snap('instr-dual-chair', `${own}/dual-display`);
+  await desk.close();
+}
 await browser.close();

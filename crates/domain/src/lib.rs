@@ -12,11 +12,14 @@ mod coded;
 mod error;
 mod id_number;
 mod industry;
+mod instruments;
 mod member;
 mod officer;
 mod org;
 mod region;
 mod search;
+mod sector;
+mod term;
 mod text;
 mod unit;
 mod uscc;
@@ -25,6 +28,13 @@ pub use account::{Role, base32, check_password, check_username, totp, verify_tot
 pub use error::Invalid;
 pub use id_number::{IdNumber, id_check_char};
 pub use industry::{IndustryCode, all_divisions, sections};
+pub use instruments::{
+    AssessmentResult, CHAIR_AGREEMENT_MIN_EMPLOYEES, ChairSelection, DUAL_DISPLAY_MIN_EMPLOYEES,
+    DUAL_DISPLAY_TARGET_PERCENT, DualDisplay, FourItem, check_agreement_term,
+    check_appointment_term, check_assessment_year, check_document_no, check_lawyer_cert,
+    check_min_employees, check_subsidy_allowed, check_target_percent, dual_display_eligible,
+    format_yuan, four_missing, parse_yuan, percent_text, periods_overlap, reaches_target,
+};
 pub use member::{
     Education, JoinMethod, MemberStatus, NewEmploymentGroup, Phone, Sex, check_person_name,
     mask_name,
@@ -35,6 +45,16 @@ pub use region::{
     RegionCode, RegionLevel, cities_of, counties_of, provinces, region_name, townships_of,
 };
 pub use search::{SearchKeys, normalize_query, search_keys};
+pub use sector::{
+    FormationField, FormationPlan, MIN_MEMBER_UNIONS, Problem, Seat, Sector, check_formation,
+    check_guide, check_leaving, check_seat, check_sector_parent, ineligibility, place_of,
+};
+pub use term::{
+    ElectionKind, ElectionStatus, ElectionStep, REMINDER_MONTHS, ReminderKind, TermStatus,
+    add_months, check_approval_reason, check_election_kind, check_step_date, check_step_order,
+    check_term_number, check_term_years, ends_within, overdue, reminders_for, term_end,
+    term_years_allowed,
+};
 pub use text::to_half_width;
 pub use unit::{Ownership, UnitStatus, check_headcount};
 pub use uscc::{Uscc, uscc_check_char};

@@ -11,8 +11,11 @@
 //! give the same data. Rows are planned in memory ([`plan`]) and written with multi-row INSERTs
 //! ([`write`]) in one transaction, so a failure leaves the database empty.
 
+mod instruments;
 mod names;
 mod plan;
+mod sectors;
+mod terms;
 mod write;
 
 use std::time::{Duration, Instant};
@@ -142,6 +145,9 @@ pub async fn generate_as_of(
     let mut tx = store.begin().await?;
     ensure_empty(&mut tx).await?;
     write::write(&mut tx, &plan).await?;
+    sectors::fill(&mut tx, as_of).await?;
+    terms::fill(&mut tx, as_of).await?;
+    instruments::fill(&mut tx, as_of).await?;
     let mut summary = summarize(&plan);
     #[derive(Serialize)]
     struct Entry<'a> {

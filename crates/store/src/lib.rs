@@ -4,28 +4,45 @@
 //!
 //! Where to find a concept (see GLOSSARY.md): 工会组织、隶属、业务指导、行业工会成员、
 //! 三委会、任职 → [`orgs`]; 单位、覆盖 → [`units`]; 会员、会籍 → [`members`]; 搜索 → [`search`];
-//! 审计 → [`audit`]; 演示数据 → [`demo`].
+//! 任期、换届选举、组织建设提醒 → [`terms`]; 审计 → [`audit`]; 演示数据 → [`demo`].
 
 pub mod accounts;
 pub mod audit;
 mod db;
 pub mod demo;
 mod error;
+pub mod instruments;
 pub mod members;
 pub mod orgs;
 mod schema;
 pub mod search;
+pub mod sectors;
 mod settings;
+pub mod terms;
 pub mod units;
 
 pub use accounts::{Account, AccountListItem, LoginOutcome, NewAccount, SessionRow};
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, Target, VerifyReport};
 pub use db::{Engine, Record, Store, Tx};
 pub use error::{Error, Result};
+pub use instruments::{
+    AgreementRecord, ChairAgreement, ChairAgreementInput, ChairAssessment, ChairEligibleUnit,
+    CountyLawyers, CoverageRow, DualDisplayInput, DualDisplayRecord, DualEligibleUnit,
+    FourInPlaceInput, FourItemStatus, InstrumentCoverage, InstrumentSetting, InstrumentSettings,
+    LawyerAppointment, LawyerInput, ParkStatus, ParkSubsidy,
+};
 pub use members::{MaskedMember, Member, MemberInput, MembershipPeriod};
 pub use orgs::{
     Affiliation, Committee, Link, LinkKind, Officer, OfficerInput, Org, OrgChild, OrgInput, OrgRef,
     SubtreeTotals,
 };
 pub use search::{SearchResults, SearchScope, Visibility};
+pub use sectors::{
+    PlanArea, PlanRow, Refusal, SectorCandidate, SectorFederation, SectorFormation, SectorMember,
+    SectorPlan, SectorView, Substitution,
+};
+pub use terms::{
+    Election, ElectionView, ReminderCounts, ReminderItem, ReminderRow, ReminderTable, StepInput,
+    StepOutcome, StepRecord, Term, TermInput, TermOverview,
+};
 pub use units::{Coverage, Unit, UnitInput};

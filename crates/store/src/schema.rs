@@ -233,3 +233,154 @@ pub enum Settings {
     Key,
     Value,
 }
+
+// ---- 任期与换届选举 (terms, elections) ----
+
+#[derive(Iden, Clone, Copy)]
+pub enum OrgTerms {
+    Table,
+    Id,
+    OrgId,
+    Number,
+    StartOn,
+    Years,
+    EndOn,
+    Status,
+    EndedOn,
+    ElectionId,
+    Note,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Elections {
+    Table,
+    Id,
+    OrgId,
+    TermId,
+    Kind,
+    Status,
+    StartedOn,
+    Reason,
+    NewYears,
+    CompletedOn,
+    NewTermId,
+    CancelledOn,
+    CancelReason,
+    Note,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ElectionSteps {
+    Table,
+    Id,
+    ElectionId,
+    Step,
+    Seq,
+    DoneOn,
+    Person,
+    Documents,
+    Note,
+    ApproverOrgId,
+    RecordedBy,
+    RecordedAt,
+}
+
+// ---- city instruments (0007): 主席协议、律师副主席、四个到位、双亮 ----
+
+#[derive(Iden, Clone, Copy)]
+pub enum ChairAgreements {
+    Table,
+    Id,
+    OrgId,
+    ChairName,
+    Selection,
+    StartOn,
+    EndOn,
+    MonthlyAllowanceFen,
+    Note,
+    EndedOn,
+    EndReason,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ChairAssessments {
+    Table,
+    Id,
+    AgreementId,
+    Year,
+    Result,
+    Note,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum LawyerAppointments {
+    Table,
+    Id,
+    OrgId,
+    OfficerId,
+    Name,
+    LawFirm,
+    CertNo,
+    DocumentNo,
+    AppointedOn,
+    TermEnd,
+    Phone,
+    EndedOn,
+    EndReason,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ParkFourItems {
+    Table,
+    OrgId,
+    Item,
+    InPlace,
+    Evidence,
+    CheckedOn,
+    CheckedBy,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ParkSubsidies {
+    Table,
+    Id,
+    OrgId,
+    Year,
+    AmountFen,
+    DecidedOn,
+    DocumentNo,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum DualDisplays {
+    Table,
+    OrgId,
+    Sign,
+    Identity,
+    Deeds,
+    CheckedOn,
+    CheckedBy,
+    Note,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SectorFederations {
+    Table,
+    OrgId,
+    Sector,
+    FormedOn,
+    TermYears,
+    CharterTitle,
+    CharterAdoptedOn,
+    LegalRegisteredOn,
+    CreatedAt,
+}

@@ -30,7 +30,7 @@ pub struct SecurityConfig {
     pub require_admin_totp: bool,
     /// Mark the session cookie Secure (behind HTTPS).
     pub secure_cookie: bool,
-    /// Login attempts allowed per address per minute.
+    /// Failed login attempts allowed per address per minute.
     pub login_attempts_per_minute: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (set only behind a
     /// reverse proxy that appends it, such as nginx with `proxy_add_x_forwarded_for`).
@@ -49,22 +49,28 @@ impl Default for SecurityConfig {
     }
 }
 
-/// Counts login attempts per address in a sliding minute.
+/// Counts failed login attempts per address in a sliding minute. Only failures count: a
+/// county office behind one NAT address has dozens of clerks signing in at nine o'clock.
 #[derive(Default)]
 pub struct LoginLimiter {
     seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 impl LoginLimiter {
-    /// Record an attempt; false when the address is over its allowance.
-    pub fn allow(&self, ip: Option<IpAddr>, per_minute: u32) -> bool {
-        let Some(ip) = ip else { return true };
+    /// True when the address has used up its allowance of failures for this minute.
+    pub fn blocked(&self, ip: Option<IpAddr>, per_minute: u32) -> bool {
+        let Some(ip) = ip else { return false };
         let mut seen = self.seen.lock().expect("limiter lock");
         let now = Instant::now();
         seen.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
-        let entry = seen.entry(ip).or_insert((now, 0));
-        entry.1 += 1;
-        entry.1 <= per_minute
+        seen.get(&ip).is_some_and(|(_, n)| *n >= per_minute)
+    }
+
+    /// Record a failed attempt from the address.
+    pub fn failed(&self, ip: Option<IpAddr>) {
+        let Some(ip) = ip else { return };
+        let mut seen = self.seen.lock().expect("limiter lock");
+        seen.entry(ip).or_insert((Instant::now(), 0)).1 += 1;
     }
 }
 

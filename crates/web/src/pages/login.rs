@@ -75,7 +75,10 @@ pub async fn login(State(st): State<AppState>, req: Request) -> AppResult<Respon
         )
             .into_response()
     };
-    if !st.limiter.allow(ip, st.security.login_attempts_per_minute) {
+    if st
+        .limiter
+        .blocked(ip, st.security.login_attempts_per_minute)
+    {
         let actor = gonghui_store::Actor {
             name: username.clone(),
             account_id: None,
@@ -107,7 +110,10 @@ pub async fn login(State(st): State<AppState>, req: Request) -> AppResult<Respon
         .login(&username, &password, ip.map(|i| i.to_string()))
         .await?
     {
-        LoginOutcome::Refused(message) => Ok(page(message, StatusCode::UNAUTHORIZED)),
+        LoginOutcome::Refused(message) => {
+            st.limiter.failed(ip);
+            Ok(page(message, StatusCode::UNAUTHORIZED))
+        }
         LoginOutcome::Ok {
             token,
             second_factor,

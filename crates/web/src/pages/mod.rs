@@ -2,10 +2,13 @@
 
 pub(crate) mod admin;
 mod home;
+mod instruments;
 mod login;
 mod members;
 pub(crate) mod orgs;
 mod search;
+mod sectors;
+mod terms;
 mod tree;
 mod units;
 
@@ -33,7 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/officers/{id}/end", post(orgs::end_officer))
         .route("/orgs/{id}/committees", post(orgs::set_committee))
         .route("/orgs/{id}/guidance", post(orgs::add_guidance))
-        .route("/orgs/{id}/sector-members", post(orgs::add_sector_member))
         .route("/units/new", get(units::new_form).post(units::create))
         .route("/units/{id}", get(units::show))
         .route(
@@ -79,6 +81,78 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/{id}/role", post(admin::set_role))
         .route("/admin/accounts/{id}/assign", post(admin::assign))
         .route("/admin/audit", get(admin::audit))
+        // 组建行业工会联合会、行业视图、一行一会 (sector federations)
+        .route(
+            "/orgs/{id}/sector-federations/new",
+            get(sectors::new_form).post(sectors::create),
+        )
+        .route("/orgs/{id}/sector", get(sectors::show))
+        .route("/orgs/{id}/sector/join", post(sectors::join))
+        .route("/orgs/{id}/sector/leave", post(sectors::leave))
+        .route("/orgs/{id}/sector/profile", post(sectors::profile))
+        .route("/officers/{id}/substitute", post(sectors::substitute))
+        .route("/orgs/{id}/sector-plan", get(sectors::plan))
+        .route("/orgs/{id}/sector-plan.xlsx", get(sectors::plan_xlsx))
+        // 任期与换届、组织建设提醒
+        .route(
+            "/orgs/{id}/terms",
+            get(terms::show).post(terms::record_term),
+        )
+        .route("/orgs/{id}/elections", post(terms::start_election))
+        .route("/orgs/{id}/election", get(terms::election))
+        .route("/orgs/{id}/election/step", post(terms::step))
+        .route("/orgs/{id}/election/approve", post(terms::approve))
+        .route("/orgs/{id}/election/cancel", post(terms::cancel))
+        .route(
+            "/orgs/{id}/election/officers",
+            post(terms::add_elected_officer),
+        )
+        .route(
+            "/orgs/{id}/election/committees",
+            post(terms::set_elected_committees),
+        )
+        .route("/orgs/{id}/reminders", get(terms::reminders))
+        .route("/orgs/{id}/reminders/list", get(terms::reminder_list))
+        .route("/orgs/{id}/reminders/export", get(terms::reminder_export))
+        // 主席协议、律师副主席、四个到位、双亮 (city instruments)
+        .route(
+            "/orgs/{id}/chair-agreements",
+            get(instruments::chair::show).post(instruments::chair::create),
+        )
+        .route(
+            "/orgs/{id}/chair-agreements/settings",
+            post(instruments::chair::settings),
+        )
+        .route(
+            "/orgs/{id}/chair-agreements/assess",
+            post(instruments::chair::assess),
+        )
+        .route(
+            "/orgs/{id}/chair-agreements/end",
+            post(instruments::chair::end),
+        )
+        .route(
+            "/orgs/{id}/lawyers",
+            get(instruments::lawyers::show).post(instruments::lawyers::appoint),
+        )
+        .route("/orgs/{id}/lawyers/end", post(instruments::lawyers::end))
+        .route(
+            "/orgs/{id}/four-in-place",
+            get(instruments::parks::show).post(instruments::parks::check),
+        )
+        .route(
+            "/orgs/{id}/four-in-place/subsidy",
+            post(instruments::parks::subsidy),
+        )
+        .route("/orgs/{id}/parks", get(instruments::parks::list))
+        .route(
+            "/orgs/{id}/dual-display",
+            get(instruments::dual::show).post(instruments::dual::record),
+        )
+        .route(
+            "/orgs/{id}/dual-display/settings",
+            post(instruments::dual::settings),
+        )
 }
 
 /// After a successful write, go to the record's page with a one-line notice.
@@ -103,6 +177,13 @@ pub(crate) fn notice(q: &HashMap<String, String>) -> Option<String> {
         "joined" => "会员已登记。",
         "transferred" => "会籍转接已办理。",
         "status" => "会籍状态已更新。",
+        "term" => "任期已登记。",
+        "election" => "换届选举已发起，请按步骤逐步办理。",
+        "step" => "已登记，请继续办理下一步。",
+        "elected" => {
+            "换届选举已完成：新一届任期已开始，上一届三委会成员已于大会之日离任。请登记新一届领导班子和三委会。"
+        }
+        "cancelled" => "本次换届选举已撤销，办理记录保留为历史。",
         _ => return None,
     };
     Some(text.to_owned())

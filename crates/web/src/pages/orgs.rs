@@ -8,7 +8,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use gonghui_domain::{CommitteeKind, OfficerRole, OrgKind};
 use gonghui_store::{
-    Affiliation, Committee, Link, LinkKind, Member, Officer, OfficerInput, Org, OrgChild, OrgRef,
+    Affiliation, Committee, Link, Member, Officer, OfficerInput, Org, OrgChild, OrgRef,
     SubtreeTotals, Unit,
 };
 
@@ -36,6 +36,10 @@ pub struct OrgPage {
     is_grassroots: bool,
     is_sector: bool,
     is_industrial: bool,
+    /// 市总 or 县总: lawyer vice-chairs are appointed to these.
+    is_federation: bool,
+    /// 开发区/工业园区工会: the 四个到位 check applies.
+    is_park: bool,
     totals: SubtreeTotals,
     parent: Option<OrgRef>,
     region_name: String,
@@ -156,6 +160,11 @@ async fn org_page(
         industry_name: industry_label(org.industry_code.as_deref()),
         is_sector: org.kind == OrgKind::SectorFederation,
         is_industrial: org.kind == OrgKind::IndustrialUnion,
+        is_federation: matches!(
+            org.kind,
+            OrgKind::CityFederation | OrgKind::CountyFederation
+        ),
+        is_park: org.area_kind() == Some(gonghui_domain::AreaKind::DevelopmentZone),
         more_children: child_count > children.len() as i64,
         org,
         lineage,
@@ -666,57 +675,27 @@ pub async fn set_committee(
     .await
 }
 
+/// 业务指导: another org (usually the matching upper industry union) guides this one; the
+/// guide is picked from the orgs the account may write. Sector members join through the
+/// sector federation's own page, which checks the formation rules.
 pub async fn add_guidance(
     State(st): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     Form(fields): Form<Fields>,
 ) -> AppResult<Response> {
-    add_link(&st, &auth, id, fields, LinkKind::Guidance).await
-}
-
-pub async fn add_sector_member(
-    State(st): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(fields): Form<Fields>,
-) -> AppResult<Response> {
-    add_link(&st, &auth, id, fields, LinkKind::Sector).await
-}
-
-/// 业务指导 (another org guides this one) or 行业工会成员 (a grassroots union joins this
-/// sector federation): the other org is picked from those the account may write.
-async fn add_link(
-    st: &AppState,
-    auth: &Auth,
-    id: i64,
-    fields: Fields,
-    kind: LinkKind,
-) -> AppResult<Response> {
     let org = st.store.org(id).await?;
     auth.write_org(&org).await?;
     let mut form = FormState::from_values(fields);
-    let (field, label) = match kind {
-        LinkKind::Guidance => ("guide_id", "指导单位"),
-        LinkKind::Sector => ("member_id", "基层工会"),
-    };
-    if let Some(other) = target_org(st, auth, &mut form, field, label).await? {
-        let added = match kind {
-            LinkKind::Guidance => st.store.add_guidance(&auth.actor(), other, id, None).await,
-            LinkKind::Sector => {
-                st.store
-                    .add_sector_member(&auth.actor(), id, other, None)
-                    .await
-            }
-        };
-        match added {
+    if let Some(guide) = target_org(&st, &auth, &mut form, "guide_id", "指导单位").await? {
+        match st.store.add_guidance(&auth.actor(), guide, id, None).await {
             Ok(_) => return Ok(done(&format!("/orgs/{id}"), "linked").into_response()),
             Err(e) => form.absorb(e)?,
         }
     }
     reshow(
-        st,
-        auth,
+        &st,
+        &auth,
         id,
         Embedded {
             link: form,
