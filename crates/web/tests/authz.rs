@@ -1158,6 +1158,8 @@ fn routes() -> Vec<Route> {
             EMPTY,
             CityStaff,
         ),
+        // ---- 导入 (imports) ----
+        // ---- 统计、驾驶舱、逐一摸底 (statistics, dashboard, worklist) ----
     ]
 }
 
