@@ -528,29 +528,13 @@ impl Store {
         let mut secret = vec![0u8; 20];
         getrandom::fill(&mut secret).expect("the operating system's random source works");
         let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-        let mut tx = self.begin().await?;
-        let acc = load(&mut tx, account_id).await?;
-        tx.execute(
-            &Query::update()
-                .table(Accounts::Table)
-                .values([
-                    (Accounts::TotpSecret, hex.into()),
-                    (Accounts::TotpEnabled, false.into()),
-                ])
-                .and_where(Expr::col(Accounts::Id).eq(account_id))
-                .to_owned(),
-        )
-        .await?;
-        audit::record::<(), ()>(
-            &mut tx,
+        self.update_account(
             actor,
+            account_id,
+            vec![(Accounts::TotpSecret, hex.into()), (Accounts::TotpEnabled, false.into())],
             "account.totp_begin",
-            Target::new("account", Some(account_id), Some(acc.scope_org_id)),
-            None,
-            None,
         )
         .await?;
-        tx.commit().await?;
         Ok(secret)
     }
 
@@ -566,25 +550,35 @@ impl Store {
                 "验证码不正确，请核对手机上显示的6位数字（注意手机时间要准确）",
             ));
         }
+        self.update_account(
+            actor,
+            account_id,
+            vec![(Accounts::TotpEnabled, true.into())],
+            "account.totp_enable",
+        )
+        .await
+    }
+
+    /// Set some columns of one account and record the action, in one transaction.
+    async fn update_account(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        values: Vec<(Accounts, Expr)>,
+        action: &str,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let acc = load(&mut tx, account_id).await?;
         tx.execute(
             &Query::update()
                 .table(Accounts::Table)
-                .value(Accounts::TotpEnabled, true)
+                .values(values)
                 .and_where(Expr::col(Accounts::Id).eq(account_id))
                 .to_owned(),
         )
         .await?;
-        audit::record::<(), ()>(
-            &mut tx,
-            actor,
-            "account.totp_enable",
-            Target::new("account", Some(account_id), Some(acc.scope_org_id)),
-            None,
-            None,
-        )
-        .await?;
+        let target = Target::new("account", Some(account_id), Some(acc.scope_org_id));
+        audit::record::<(), ()>(&mut tx, actor, action, target, None, None).await?;
         tx.commit().await
     }
 
