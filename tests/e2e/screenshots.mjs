@@ -206,4 +206,92 @@ console.log('✓ phone-org.png');
   await snap('instr-dual-chair', `${own}/dual-display`);
   await desk.close();
 }
+// ---- 导入 (imports) ----
+{
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL });
+  const ip = await desk.newPage();
+  const snap = async (name, { full = false } = {}) => {
+    await ip.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: full });
+    console.log(`✓ ${name}.png`);
+  };
+  await loginAs(ip, 'shishou');
+  const get = async (p) => (await ip.request.get(p)).json();
+  const shishou = (await get('/api/v1/search?q=sssz')).orgs.find((o) => o.name === '石首市总工会');
+  const unions = (await get(`/api/v1/orgs/${shishou.id}/children?limit=1000`)).filter((k) => k.kind === 'grassroots');
+  const idNumber = (first17) => {
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    return first17 + '10X98765432'[[...first17].reduce((s, c, i) => s + Number(c) * w[i], 0) % 11];
+  };
+  const rows = [
+    '姓名,身份证号码,所在工会,入会日期,手机号码,是否农民工,备注',
+    `冯晓岚,${idNumber('42108119880512731')},${unions[0].name},2024-03-01,13871234567,否,`,
+    `韩志远,${idNumber('42108119900623732')},${unions[0].name},2024年3月1日,,是,集中入会`,
+    `曹雪梅,${idNumber('42108119920714733')},${unions[1].name},2024/3/5,13971234568,否,`,
+    `严立军,4.21081E+17,${unions[1].name},2024-03-05,,否,`,
+    `吕静,${idNumber('42108119950826734')},新厂镇某某公司工会,2024-03-05,,否,`,
+    `冯晓岚,${idNumber('42108119880512731')},${unions[0].name},2024-03-01,,否,重复`,
+  ];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gonghui-shots-'));
+  const file = path.join(dir, '新厂镇会员名册.csv');
+  fs.writeFileSync(file, '\ufeff' + rows.join('\r\n') + '\r\n');
+  await ip.goto('/imports?kind=members');
+  await snap('import-start', { full: true });
+  await ip.locator('input[type=file]').setInputFiles(file);
+  await Promise.all([ip.waitForNavigation(), ip.locator('button.primary:has-text("上传并预览")').click()]);
+  await snap('import-preview', { full: true });
+  await Promise.all([ip.waitForNavigation(), ip.locator('button.primary:has-text("确认导入")').click()]);
+  await snap('import-result', { full: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', baseURL: BASE_URL, deviceScaleFactor: 1 });
+  const pp2 = await phone.newPage();
+  await loginAs(pp2, 'shishou');
+  await pp2.goto('/imports');
+  await pp2.screenshot({ path: path.join(OUT, 'phone-import.png') });
+  console.log('✓ phone-import.png');
+  await phone.close();
+  await desk.close();
+}
+// ---- 统计、驾驶舱、逐一摸底 (statistics, dashboard, worklist) ----
+{
+  // The city's session (no further sign-in: the login rate limit counts this script's).
+  const desk = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL, storageState: await phone.storageState(),
+  });
+  const dp = await desk.newPage();
+  const charts = async (p) => {
+    await p.waitForSelector('#chart-kinds canvas');
+    await p.waitForTimeout(300);
+  };
+  const snap = async (name, url, { full = false, before } = {}) => {
+    if (url) await dp.goto(url);
+    if (before) await before();
+    await dp.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: full });
+    console.log(`✓ ${name}.png`);
+  };
+  const root = (await api(`/api/v1/orgs/${county.id}`)).parent_id;
+  await snap('dashboard-city', `/orgs/${root}/dashboard`, { full: true, before: () => charts(dp) });
+  await snap('dashboard-filtered', `/orgs/${county.id}/dashboard?as_of=2025-09-30&ownership=non_public&min_employees=25&sort=rate&desc=1`, {
+    full: true, before: () => charts(dp),
+  });
+  await snap('stats-list', `/orgs/${county.id}/stats/list?kind=covered_units`);
+  await snap('worklist', `/orgs/${county.id}/worklist`);
+  // A unit surveyed before (the demo has some), and the form refusing a missing answer.
+  await dp.goto(`/orgs/${county.id}/worklist?surveyed=yes`);
+  const surveyed = await dp.locator('#worklist-table td[data-label="单位名称"] a').first().getAttribute('href');
+  await snap('unit-survey', `${surveyed}/survey?from=${county.id}`, { full: true });
+  await snap('unit-survey-error', null, {
+    before: async () => {
+      await dp.fill('[name=workforce]', '');
+      await Promise.all([dp.waitForNavigation(), dp.click('button[type=submit].primary')]);
+      await dp.evaluate(() => document.querySelector('[name=workforce]').scrollIntoView({ block: 'center' }));
+    },
+  });
+  await pp.goto(`/orgs/${county.id}/dashboard`);
+  await charts(pp);
+  await pp.screenshot({ path: path.join(OUT, 'phone-dashboard.png') });
+  console.log('✓ phone-dashboard.png');
+  await desk.close();
+}
 await browser.close();

@@ -9,6 +9,7 @@
 
 mod account;
 mod coded;
+mod date;
 mod error;
 mod id_number;
 mod industry;
@@ -19,12 +20,14 @@ mod org;
 mod region;
 mod search;
 mod sector;
+mod stats;
 mod term;
 mod text;
 mod unit;
 mod uscc;
 
 pub use account::{Role, base32, check_password, check_username, totp, verify_totp};
+pub use date::{excel_serial_date, parse_date};
 pub use error::Invalid;
 pub use id_number::{IdNumber, id_check_char};
 pub use industry::{IndustryCode, all_divisions, sections};
@@ -40,7 +43,7 @@ pub use member::{
     mask_name,
 };
 pub use officer::{CommitteeKind, OfficerRole, OfficerSource, check_term};
-pub use org::{AreaKind, GrassrootsKind, OrgKind, check_no_cycle};
+pub use org::{AreaKind, GrassrootsKind, OrgKind, check_no_cycle, parse_org_kind};
 pub use region::{
     RegionCode, RegionLevel, cities_of, counties_of, provinces, region_name, townships_of,
 };
@@ -48,6 +51,11 @@ pub use search::{SearchKeys, normalize_query, search_keys};
 pub use sector::{
     FormationField, FormationPlan, MIN_MEMBER_UNIONS, Problem, Seat, Sector, check_formation,
     check_guide, check_leaving, check_seat, check_sector_parent, ineligibility, place_of,
+};
+pub use stats::{
+    MAX_MIN_EMPLOYEES, NoUnionReason, Period, SURVEY_TEXT_MAX, SurveyInput, check_as_of,
+    check_min_employees_filter, check_region_filter, check_survey, directory_prefix,
+    industry_codes_in, is_area_level, region_prefix,
 };
 pub use term::{
     ElectionKind, ElectionStatus, ElectionStep, REMINDER_MONTHS, ReminderKind, TermStatus,

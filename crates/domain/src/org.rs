@@ -129,6 +129,84 @@ pub fn check_no_cycle(moving: i64, new_parent_ancestors_and_self: &[i64]) -> Res
     }
 }
 
+/// Reads a 工会类型 as rosters write it into the kind and the sub-kind code: the labels of
+/// [`OrgKind`], [`AreaKind`] and [`GrassrootsKind`] and their everyday variants (县总工会,
+/// 乡镇(街道)工会, 机关工会, 联合工会…). A bare 基层工会 is refused because the standard each
+/// union is held to depends on its kind; 乡镇(街道)工会 is a street union when the name says
+/// 街道 and a township union otherwise.
+pub fn parse_org_kind(label: &str, name: &str) -> Result<(OrgKind, Option<&'static str>), Invalid> {
+    let t: String = crate::to_half_width(label)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if t.is_empty() {
+        return Err(Invalid::new(
+            "请填写工会类型，例如 企业工会、联合基层工会、乡镇(街道)工会、行业工会联合会",
+        ));
+    }
+    if let Some(g) = GrassrootsKind::from_label(&t) {
+        return Ok((OrgKind::Grassroots, Some(g.code())));
+    }
+    if let Some(a) = AreaKind::from_label(&t) {
+        return Ok((OrgKind::AreaFederation, Some(a.code())));
+    }
+    let area = |a: AreaKind| Ok((OrgKind::AreaFederation, Some(a.code())));
+    let grassroots = |g: GrassrootsKind| Ok((OrgKind::Grassroots, Some(g.code())));
+    match t.as_str() {
+        "乡镇(街道)工会" | "乡镇(街道)、开发区工会" | "乡镇街道工会" => {
+            if name.contains("街道") {
+                area(AreaKind::Street)
+            } else {
+                area(AreaKind::Township)
+            }
+        }
+        "乡镇工会联合会" | "镇工会" | "乡工会" => area(AreaKind::Township),
+        "街道工会联合会" => area(AreaKind::Street),
+        "开发区工会" | "工业园区工会" | "园区工会" | "开发区(工业园区)工会" => {
+            area(AreaKind::DevelopmentZone)
+        }
+        "社区工会" => area(AreaKind::Community),
+        "村工会" => area(AreaKind::Village),
+        "县总工会" | "区总工会" | "县级市总工会" | "县(市)总工会" | "县(区)总工会" => {
+            Ok((OrgKind::CountyFederation, None))
+        }
+        "市直产业工会" | "产业工会委员会" => Ok((OrgKind::IndustrialUnion, None)),
+        "行业工会" | "行业工会联合会(行业工会)" => {
+            Ok((OrgKind::SectorFederation, None))
+        }
+        "机关工会" | "事业单位工会" | "机关事业工会" => {
+            grassroots(GrassrootsKind::PublicInstitution)
+        }
+        "联合工会" | "联合工会委员会" | "区域联合工会" => {
+            grassroots(GrassrootsKind::Joint)
+        }
+        "合作社工会" | "专业合作社工会" => grassroots(GrassrootsKind::Cooperative),
+        "非公企业工会" | "公司工会" => grassroots(GrassrootsKind::Enterprise),
+        "社会团体工会" | "民办非企业单位工会" => {
+            grassroots(GrassrootsKind::SocialOrganization)
+        }
+        _ => match OrgKind::from_label(&t) {
+            Some(OrgKind::Grassroots) => Err(Invalid::new(
+                "基层工会请写明类型：企业工会、机关事业单位工会、社会组织工会、联合基层工会或农民专业合作社工会",
+            )),
+            Some(OrgKind::AreaFederation) => {
+                if name.contains("街道") {
+                    area(AreaKind::Street)
+                } else if name.contains("开发区") || name.contains("园区") {
+                    area(AreaKind::DevelopmentZone)
+                } else {
+                    area(AreaKind::Township)
+                }
+            }
+            Some(k) => Ok((k, None)),
+            None => Err(Invalid(format!(
+                "工会类型“{}”无法识别，请填写：市总工会、县(市、区)总工会、产业工会、行业工会联合会、乡镇(街道)工会、开发区/工业园区工会、社区工会联合会、村工会联合会、企业工会、机关事业单位工会、社会组织工会、联合基层工会或农民专业合作社工会",
+                label.trim()
+            ))),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrgKind::*;
@@ -178,6 +256,42 @@ mod tests {
         assert!(!SectorFederation.may_cover_units());
         assert_eq!(GrassrootsKind::Joint.max_units(), None);
         assert_eq!(GrassrootsKind::Enterprise.max_units(), Some(1));
+    }
+
+    #[test]
+    fn kinds_as_rosters_write_them() {
+        let p = |l: &str, n: &str| parse_org_kind(l, n).unwrap();
+        assert_eq!(p("企业工会", "x"), (Grassroots, Some("enterprise")));
+        assert_eq!(p(" 联合基层工会 ", "x"), (Grassroots, Some("joint")));
+        assert_eq!(p("联合工会", "x"), (Grassroots, Some("joint")));
+        assert_eq!(p("县(市、区)总工会", "x"), (CountyFederation, None));
+        assert_eq!(p("县（市、区）总工会", "x"), (CountyFederation, None));
+        assert_eq!(p("行业工会联合会", "x"), (SectorFederation, None));
+        assert_eq!(
+            p("乡镇(街道)工会", "新厂镇工会"),
+            (AreaFederation, Some("township"))
+        );
+        assert_eq!(
+            p("乡镇（街道）工会", "东城街道工会"),
+            (AreaFederation, Some("street"))
+        );
+        assert_eq!(
+            p("开发区/工业园区工会", "x"),
+            (AreaFederation, Some("development_zone"))
+        );
+        assert!(
+            parse_org_kind("基层工会", "x")
+                .unwrap_err()
+                .0
+                .contains("写明类型")
+        );
+        assert!(
+            parse_org_kind("工会", "x")
+                .unwrap_err()
+                .0
+                .contains("无法识别")
+        );
+        assert!(parse_org_kind("", "x").unwrap_err().0.contains("请填写"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The gonghui binary: `demo` (build the demo city if absent, then serve), `serve`, `migrate`.
+//! The gonghui binary: `demo` (build the demo city if absent, then serve), `serve`, `import`,
+//! `migrate`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,6 +66,25 @@ enum Command {
         db: DbArgs,
         /// The backup file to create, e.g. backups/gonghui-2026-11-22.sqlite3
         file: PathBuf,
+    },
+    /// Import a 单位名录 (units), 工会组织名册 (orgs) or 会员名册 (members) from .xlsx, .xls or
+    /// .csv: prints the preview; writes every valid row in one transaction unless --dry-run.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// What the file holds: units, orgs or members.
+        kind: String,
+        /// The file to import.
+        file: PathBuf,
+        /// Only check the file and show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import as this account: its scope applies (default: the system, everything).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: Option<String>,
+        /// Also write the result (every row with 导入结果 and 问题说明) to this .xlsx file.
+        #[arg(long, value_name = "FILE")]
+        result: Option<PathBuf>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -182,10 +202,29 @@ async fn main() -> anyhow::Result<()> {
                     demo::DEMO_PASSWORD
                 );
             }
-            serve(store, bind, security.config()).await
+            serve(store, bind, security.config(), &db.data).await
         }
         Command::Serve { db, bind, security } => {
-            serve(db.open().await?, bind, security.config()).await
+            serve(db.open().await?, bind, security.config(), &db.data).await
+        }
+        Command::Import {
+            db,
+            kind,
+            file,
+            dry_run,
+            as_user,
+            result,
+        } => {
+            let store = db.open().await?;
+            import(
+                &store,
+                &kind,
+                &file,
+                dry_run,
+                as_user.as_deref(),
+                result.as_deref(),
+            )
+            .await
         }
         Command::Audit {
             command: AuditCommand::Prune { db, keep_days },
@@ -297,8 +336,11 @@ async fn serve(
     store: Store,
     bind: SocketAddr,
     security: gonghui_web::SecurityConfig,
+    data: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let app = gonghui_web::router(gonghui_web::AppState::new(store.clone(), security));
+    let app = gonghui_web::router(
+        gonghui_web::AppState::new(store.clone(), security).with_data_dir(data),
+    );
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("无法监听 {bind}"))?;
@@ -312,5 +354,102 @@ async fn serve(
     })
     .await?;
     store.close().await;
+    Ok(())
+}
+
+/// `gonghui import KIND FILE`: the preview, then (unless `dry_run`) the commit.
+async fn import(
+    store: &Store,
+    kind: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+    as_user: Option<&str>,
+    result: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use gonghui_store::{Actor, ImportKind, ImportScope};
+    let kind = ImportKind::from_label(kind)
+        .with_context(|| format!("名册种类应为 units、orgs 或 members，而不是 {kind}"))?;
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let filename = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (actor, scope) = match as_user {
+        None => (Actor::system(), ImportScope::everything()),
+        Some(name) => {
+            let root = store.root().await?.context("数据库中还没有工会组织")?;
+            let account = store
+                .accounts_within(&root.path)
+                .await?
+                .into_iter()
+                .map(|a| a.account)
+                .find(|a| a.username == name)
+                .with_context(|| format!("没有用户名为 {name} 的账号"))?;
+            if account.disabled || !account.role.writes_records() {
+                anyhow::bail!(
+                    "账号 {name}（{}）不能导入：只有工会工作人员和基层工会主席可以导入名册",
+                    account.role.label()
+                );
+            }
+            let scope_org = store.org(account.scope_org_id).await?;
+            let scope = gonghui_web::auth::import_scope_of(account.role, &scope_org);
+            (
+                Actor {
+                    name: account.username.clone(),
+                    account_id: Some(account.id),
+                    ip: None,
+                },
+                scope,
+            )
+        }
+    };
+    let report = if dry_run {
+        store.import_preview(kind, &bytes, &filename, &scope).await
+    } else {
+        store
+            .import_commit(&actor, kind, &bytes, &filename, &scope, None)
+            .await
+    };
+    let report = match report {
+        Ok(r) => r,
+        Err(gonghui_store::Error::Invalid { message, .. }) => {
+            eprintln!("{}：{message}", file.display());
+            std::process::exit(2);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for e in &report.errors {
+        println!("第{}行 {}：{}", e.line, e.column, e.message);
+    }
+    if !report.extra_columns.is_empty() {
+        println!("忽略的列：{}", report.extra_columns.join("、"));
+    }
+    for n in &report.notes {
+        println!("{n}");
+    }
+    let c = report.counts;
+    let verb = if dry_run {
+        "预览（未写入）"
+    } else if report.committed {
+        "已导入"
+    } else {
+        "没有需要写入的内容"
+    };
+    println!(
+        "{}《{}》{} 行：新增 {}，修改 {}，无变化 {}，有错误 {}；{verb}，用时 {:.1} 秒",
+        kind.label(),
+        filename,
+        report.rows,
+        c.new,
+        c.changed,
+        c.unchanged,
+        c.invalid,
+        report.elapsed.as_secs_f64()
+    );
+    if let Some(out) = result {
+        let xlsx = gonghui_store::import::result_xlsx(kind, &bytes, &filename, &report)?;
+        std::fs::write(out, xlsx).with_context(|| format!("无法写入 {}", out.display()))?;
+        println!("结果已写入 {}", out.display());
+    }
     Ok(())
 }

@@ -531,7 +531,10 @@ impl Store {
         self.update_account(
             actor,
             account_id,
-            vec![(Accounts::TotpSecret, hex.into()), (Accounts::TotpEnabled, false.into())],
+            vec![
+                (Accounts::TotpSecret, hex.into()),
+                (Accounts::TotpEnabled, false.into()),
+            ],
             "account.totp_begin",
         )
         .await?;

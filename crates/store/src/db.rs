@@ -132,6 +132,8 @@ impl Store {
             Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
             Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
+        // Counts kept by the statistics are computed once for data that predates them.
+        crate::stats::counts::rebuild_if_pending(self).await?;
         Ok(())
     }
 

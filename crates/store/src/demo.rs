@@ -11,10 +11,12 @@
 //! give the same data. Rows are planned in memory ([`plan`]) and written with multi-row INSERTs
 //! ([`write`]) in one transaction, so a failure leaves the database empty.
 
+pub mod bulk;
 mod instruments;
 mod names;
 mod plan;
 mod sectors;
+mod stats;
 mod terms;
 mod write;
 
@@ -148,6 +150,7 @@ pub async fn generate_as_of(
     sectors::fill(&mut tx, as_of).await?;
     terms::fill(&mut tx, as_of).await?;
     instruments::fill(&mut tx, as_of).await?;
+    stats::fill(&mut tx, as_of).await?;
     let mut summary = summarize(&plan);
     #[derive(Serialize)]
     struct Entry<'a> {

@@ -11,6 +11,7 @@ pub mod audit;
 mod db;
 pub mod demo;
 mod error;
+pub mod import;
 pub mod instruments;
 pub mod members;
 pub mod orgs;
@@ -18,6 +19,7 @@ mod schema;
 pub mod search;
 pub mod sectors;
 mod settings;
+pub mod stats;
 pub mod terms;
 pub mod units;
 
@@ -25,6 +27,9 @@ pub use accounts::{Account, AccountListItem, LoginOutcome, NewAccount, SessionRo
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, Target, VerifyReport};
 pub use db::{Engine, Record, Store, Tx};
 pub use error::{Error, Result};
+pub use import::{
+    ImportKind, ImportProgress, ImportReport, ImportScope, Preview, RowError, RowStatus,
+};
 pub use instruments::{
     AgreementRecord, ChairAgreement, ChairAgreementInput, ChairAssessment, ChairEligibleUnit,
     CountyLawyers, CoverageRow, DualDisplayInput, DualDisplayRecord, DualEligibleUnit,
@@ -40,6 +45,10 @@ pub use search::{SearchResults, SearchScope, Visibility};
 pub use sectors::{
     PlanArea, PlanRow, Refusal, SectorCandidate, SectorFederation, SectorFormation, SectorMember,
     SectorPlan, SectorView, Substitution,
+};
+pub use stats::{
+    KindCount, MemberLine, OrgLine, OwnershipFilter, Stats, StatsFilter, StatsList, StatsListKind,
+    StatsQuery, StatsRows, SurveyedFilter, UnitLine, UnitSurvey, Worklist, WorklistRow, YearCount,
 };
 pub use terms::{
     Election, ElectionView, ReminderCounts, ReminderItem, ReminderRow, ReminderTable, StepInput,

@@ -187,7 +187,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<Member> {
     .ok_or(Error::NotFound("会员"))
 }
 
-async fn by_id_number(tx: &mut Tx, id_number: &str) -> Result<Option<Member>> {
+pub(crate) async fn by_id_number(tx: &mut Tx, id_number: &str) -> Result<Option<Member>> {
     tx.optional(
         &select_members()
             .and_where(Expr::col((Members::Table, Members::IdNumber)).eq(id_number))
@@ -200,7 +200,7 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn check_input(input: &MemberInput) -> Result<String> {
+pub(crate) fn check_input(input: &MemberInput) -> Result<String> {
     let name = gonghui_domain::check_person_name(&input.name).map_err(Error::field("name"))?;
     if input.join_date > today() {
         return Err(Error::invalid("join_date", "入会日期不能晚于今天"));
@@ -313,6 +313,7 @@ pub(crate) async fn transfer_all_in(
             .to_owned(),
     )
     .await?;
+    crate::stats::counts::refresh_orgs(tx, &[from, into]).await?;
     Ok(())
 }
 
@@ -390,6 +391,7 @@ impl Store {
             }
         };
         open_membership(&mut tx, id, org_id, input.join_date).await?;
+        crate::stats::counts::refresh_orgs(&mut tx, &[org_id]).await?;
         let m = load(&mut tx, id).await?;
         audit::record::<(), _>(
             &mut tx,
@@ -431,6 +433,8 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
+        let orgs: Vec<i64> = before.org_id.into_iter().collect();
+        crate::stats::counts::refresh_orgs(&mut tx, &orgs).await?;
         audit::record(
             &mut tx,
             actor,
@@ -486,6 +490,8 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
+        let orgs: Vec<i64> = before.org_id.into_iter().chain([to_org]).collect();
+        crate::stats::counts::refresh_orgs(&mut tx, &orgs).await?;
         audit::record(
             &mut tx,
             actor,
@@ -546,6 +552,8 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
+        let orgs: Vec<i64> = before.org_id.into_iter().collect();
+        crate::stats::counts::refresh_orgs(&mut tx, &orgs).await?;
         audit::record(
             &mut tx,
             actor,
@@ -624,7 +632,7 @@ impl Store {
     }
 }
 
-fn member_values(
+pub(crate) fn member_values(
     input: &MemberInput,
     name: &str,
     keys: &gonghui_domain::SearchKeys,

@@ -122,7 +122,7 @@ pub struct OrgInput {
 impl OrgInput {
     /// Rules that need no database: the name, the sub-kind matching the kind, the USCC of a
     /// union being a union's code.
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         let name = self.name.trim();
         if name.chars().count() < 2 || name.chars().count() > 60 {
             return Err(Error::invalid(
@@ -557,6 +557,7 @@ impl Store {
             .and_where(Expr::col(Orgs::Id).eq(id))
             .to_owned();
         tx.execute(&stmt).await.map_err(|e| uscc_taken(e, "uscc"))?;
+        crate::stats::counts::refresh_orgs(&mut tx, &[id]).await?;
         let after = load(&mut tx, id).await?;
         audit::record(
             &mut tx,
@@ -1471,6 +1472,7 @@ async fn insert_org(tx: &mut Tx, input: &OrgInput, parent: Option<&Org>) -> Resu
             .to_owned(),
     )
     .await?;
+    crate::stats::counts::refresh_orgs(tx, &[id]).await?;
     Ok(id)
 }
 
@@ -1602,6 +1604,7 @@ async fn move_in(
             .to_owned(),
     )
     .await?;
+    crate::stats::counts::move_subtree(tx, org.id, &org.path, &new_path).await?;
     Ok(())
 }
 
@@ -1646,5 +1649,6 @@ async fn close_in(tx: &mut Tx, id: i64, date: NaiveDate, reason: &str) -> Result
         )
         .await?;
     }
+    crate::stats::counts::refresh_orgs(tx, &[id]).await?;
     Ok(())
 }

@@ -384,3 +384,47 @@ pub enum SectorFederations {
     LegalRegisteredOn,
     CreatedAt,
 }
+
+// ---- 统计、驾驶舱、逐一摸底 (migration 0009) ----
+
+#[derive(Iden, Clone, Copy)]
+pub enum OrgCounts {
+    Table,
+    OrgId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum OrgYearCounts {
+    Table,
+    OrgId,
+    Year,
+    Joined,
+    Founded,
+    SubJoined,
+    SubFounded,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RegionUnitCounts {
+    Table,
+    RegionCode,
+    UncoveredUnits,
+    UncoveredEmployees,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum UnitSurveys {
+    Table,
+    Id,
+    UnitId,
+    SurveyedOn,
+    SurveyedBy,
+    StaffDistribution,
+    Operations,
+    Workforce,
+    Investor,
+    Reason,
+    ReasonText,
+    RecordedBy,
+    CreatedAt,
+}

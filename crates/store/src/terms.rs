@@ -250,7 +250,7 @@ fn select_elections() -> SelectStatement {
         .to_owned()
 }
 
-async fn current_term_in(tx: &mut Tx, org_id: i64) -> Result<Option<Term>> {
+pub(crate) async fn current_term_in(tx: &mut Tx, org_id: i64) -> Result<Option<Term>> {
     tx.optional(
         &select_terms()
             .and_where(Expr::col(OrgTerms::OrgId).eq(org_id))
@@ -296,7 +296,7 @@ async fn steps_in(tx: &mut Tx, election_id: i64) -> Result<Vec<StepRecord>> {
     .await
 }
 
-async fn insert_term(
+pub(crate) async fn insert_term(
     tx: &mut Tx,
     org_id: i64,
     number: i64,

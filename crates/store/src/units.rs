@@ -48,7 +48,7 @@ pub struct UnitInput {
 }
 
 impl UnitInput {
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         let n = self.name.trim().chars().count();
         if !(2..=100).contains(&n) {
             return Err(Error::invalid(
@@ -203,6 +203,7 @@ impl Store {
             let org = load_active(&mut tx, org_id, "covering_org_id").await?;
             cover_in(&mut tx, id, &org, today(), false).await?;
         }
+        crate::stats::counts::refresh_regions(&mut tx, &[input.region.as_str().to_owned()]).await?;
         let unit = load(&mut tx, id).await?;
         audit::record::<(), _>(
             &mut tx,
@@ -261,6 +262,13 @@ impl Store {
         )
         .await?;
         let after = load(&mut tx, id).await?;
+        let orgs: Vec<i64> = before.covering_org_id.into_iter().collect();
+        crate::stats::counts::refresh_orgs(&mut tx, &orgs).await?;
+        crate::stats::counts::refresh_regions(
+            &mut tx,
+            &[before.region_code.clone(), after.region_code.clone()],
+        )
+        .await?;
         audit::record(
             &mut tx,
             actor,
@@ -443,6 +451,15 @@ async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> 
             .to_owned(),
     )
     .await?;
+    let was: Option<(Option<i64>, String)> = tx
+        .optional(
+            &Query::select()
+                .columns([Units::CoveringOrgId, Units::RegionCode])
+                .from(Units::Table)
+                .and_where(Expr::col(Units::Id).eq(unit_id))
+                .to_owned(),
+        )
+        .await?;
     tx.execute(
         &Query::update()
             .table(Units::Table)
@@ -454,6 +471,11 @@ async fn end_coverage(tx: &mut Tx, unit_id: i64, date: NaiveDate) -> Result<()> 
             .to_owned(),
     )
     .await?;
+    if let Some((org, region)) = was {
+        let orgs: Vec<i64> = org.into_iter().collect();
+        crate::stats::counts::refresh_orgs(tx, &orgs).await?;
+        crate::stats::counts::refresh_regions(tx, &[region]).await?;
+    }
     Ok(())
 }
 
@@ -537,5 +559,7 @@ pub(crate) async fn cover_in(
             .to_owned(),
     )
     .await?;
+    crate::stats::counts::refresh_orgs(tx, &[org.id]).await?;
+    crate::stats::counts::refresh_regions(tx, std::slice::from_ref(&unit.region_code)).await?;
     Ok(())
 }

@@ -395,16 +395,7 @@ impl Auth {
 
     /// Region prefixes of the unit directory this account works on (uncovered units).
     fn unit_regions(&self) -> Vec<String> {
-        if !self.role().reads_records()
-            || self.role() == Role::Assessor
-            || self.scope.kind == OrgKind::Grassroots
-        {
-            return vec![];
-        }
-        match &self.scope.region_code {
-            Some(r) => vec![region_prefix(r)],
-            None => vec![],
-        }
+        directory_regions(self.role(), &self.scope)
     }
 
     /// The search filter for this account.
@@ -486,12 +477,49 @@ impl Auth {
     }
 }
 
-/// "421081" → "421081", "421000" → "4210", "420000" → "42": the prefix shared by every code
-/// inside a region.
-pub fn region_prefix(code: &str) -> String {
-    let mut p = code;
-    while p.len() > 2 && p.ends_with("00") {
-        p = &p[..p.len() - 2];
+/// The prefix shared by every region code inside a region ("421000" → "4210"); the rule
+/// lives in the domain because the statistics use it too.
+pub use gonghui_domain::region_prefix;
+
+/// Region prefixes of the unit directory (uncovered units) an account of `role` scoped at
+/// `scope` works on: staff and viewers of an area-level union, by the union's region.
+pub fn directory_regions(role: Role, scope: &Org) -> Vec<String> {
+    if !role.reads_records() || role == Role::Assessor || scope.kind == OrgKind::Grassroots {
+        return vec![];
     }
-    p.to_owned()
+    match &scope.region_code {
+        Some(r) => vec![region_prefix(r)],
+        None => vec![],
+    }
+}
+
+// ---- 导入 (imports) ----
+
+/// What an account may write through an import: its subtree, and the unit directory of its
+/// area. The command line's `--as USERNAME` uses this too, so a file imported there meets the
+/// same scope as in the browser.
+pub fn import_scope_of(role: Role, scope: &Org) -> gonghui_store::ImportScope {
+    let regions = if role.writes_records() {
+        directory_regions(role, scope)
+    } else {
+        vec![]
+    };
+    gonghui_store::ImportScope::within(&scope.path, regions, scope.id)
+}
+
+impl Auth {
+    /// Imports write records: the roles that write them only (refusals are audited).
+    pub async fn require_import(&self) -> Result<(), AppError> {
+        if self.role().writes_records() {
+            Ok(())
+        } else {
+            Err(self
+                .deny("import", Target::new("import", None, Some(self.scope.id)))
+                .await)
+        }
+    }
+
+    pub fn import_scope(&self) -> gonghui_store::ImportScope {
+        import_scope_of(self.role(), &self.scope)
+    }
 }

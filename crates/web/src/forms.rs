@@ -179,18 +179,10 @@ const KNOWN_FIELDS: &[&str] = &[
     "new_employment_group",
 ];
 
-/// Dates as people type them: 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301.
+/// Dates as people type them: 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301. The
+/// rule lives in the domain so that imports read dates exactly as forms do.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let t = gonghui_domain::to_half_width(s.trim())
-        .replace(['年', '月', '/', '.'], "-")
-        .replace('日', "");
-    let t = t.trim_end_matches('-');
-    let parsed = if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
-        NaiveDate::parse_from_str(t, "%Y%m%d")
-    } else {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d")
-    };
-    parsed.map_err(|_| format!("日期“{}”无法识别，请按 2024-03-01 的格式填写", s.trim()))
+    gonghui_domain::parse_date(s).map_err(|e| e.0)
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct AppState {
     pub store: Store,
     pub security: Arc<SecurityConfig>,
     pub(crate) limiter: Arc<security::LoginLimiter>,
+    /// Where uploaded files wait between preview and commit (`imports/` inside it).
+    pub data_dir: Arc<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -35,7 +37,16 @@ impl AppState {
             store,
             security: Arc::new(security),
             limiter: Arc::default(),
+            data_dir: Arc::new(
+                std::env::temp_dir().join(format!("gonghui-{}", std::process::id())),
+            ),
         }
+    }
+
+    /// Keep uploads in the deployment's data directory (the default is a temporary one).
+    pub fn with_data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> AppState {
+        self.data_dir = Arc::new(dir.into());
+        self
     }
 }
 

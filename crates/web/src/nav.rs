@@ -19,6 +19,8 @@ pub struct Nav {
     pub accounts: bool,
     /// 审计日志.
     pub audit: bool,
+    /// 导入 (roles that write records).
+    pub imports: bool,
 }
 
 impl Nav {
@@ -38,6 +40,7 @@ impl Nav {
             records: role.reads_records(),
             accounts: matches!(role, Role::SystemAdmin | Role::SecurityAdmin),
             audit: role == Role::AuditAdmin,
+            imports: role.writes_records(),
         }
     }
 }

@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use gonghui_store::{SessionRow, Target};
 
 use crate::AppState;
@@ -201,6 +202,29 @@ pub async fn session_layer(State(st): State<AppState>, mut req: Request, next: N
                     req = Request::from_parts(parts, Body::from(bytes));
                     token.as_deref() == Some(expected.as_str())
                 }
+                None if is_multipart(&req) => {
+                    // An upload: the form puts `_csrf` first, so the token is in the first
+                    // bytes. Only those are read here; the file streams on to the handler.
+                    let (parts, body) = req.into_parts();
+                    let mut stream = body.into_data_stream();
+                    let mut head: Vec<u8> = Vec::new();
+                    while head.len() < MULTIPART_HEAD {
+                        match stream.next().await {
+                            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+                            Some(Err(_)) => {
+                                return (StatusCode::BAD_REQUEST, "上传中断，请重新上传")
+                                    .into_response();
+                            }
+                            None => break,
+                        }
+                    }
+                    let token = multipart_field(&head, "_csrf");
+                    let first = futures_util::stream::once(async move {
+                        Ok::<_, axum::Error>(axum::body::Bytes::from(head))
+                    });
+                    req = Request::from_parts(parts, Body::from_stream(first.chain(stream)));
+                    token.as_deref() == Some(expected.as_str())
+                }
                 None => false,
             };
             if !ok {
@@ -216,6 +240,28 @@ fn is_form(req: &Request) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// How much of a multipart body is read to find the CSRF token.
+const MULTIPART_HEAD: usize = 16 * 1024;
+
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The value of the text part `name` of a multipart body (its first bytes suffice).
+fn multipart_field(head: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let marker = format!("name=\"{name}\"");
+    let at = text.find(&marker)?;
+    let rest = &text[at + marker.len()..];
+    let start = rest.find("\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.find("\r\n")?;
+    Some(value[..end].to_owned())
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

@@ -88,6 +88,10 @@ enum Rule {
     Logout,
     /// Deployment thresholds of the city instruments: staff of the city federation only.
     CityStaff,
+    /// 导入: the roles that write records (staff, chairs); everyone else is refused.
+    Importer,
+    /// An upload of another account, or none: 404 for the roles that import, refused for the rest.
+    ImporterNotFound,
 }
 
 /// The body an unsafe request carries: harmless or invalid, so an allowed request changes
@@ -1159,7 +1163,205 @@ fn routes() -> Vec<Route> {
             CityStaff,
         ),
         // ---- 导入 (imports) ----
+        // The import pages are for the roles that write records; what a file may change is
+        // decided row by row by the account's scope (tests/imports.rs). Uploads are bound to
+        // the account that made them, so any other id is 404 (here: no upload "0").
+        r(
+            "GET",
+            "/imports",
+            Nothing,
+            |_, _| "/imports".into(),
+            Payload::None,
+            Importer,
+        ),
+        r(
+            "GET",
+            "/imports",
+            Nothing,
+            |_, _| "/imports?kind=units".into(),
+            Payload::None,
+            Importer,
+        ),
+        r(
+            "POST",
+            "/imports",
+            Nothing,
+            |_, _| "/imports".into(),
+            EMPTY,
+            Importer,
+        ),
+        r(
+            "GET",
+            "/imports/template/{file}",
+            Nothing,
+            |_, _| "/imports/template/members.xlsx".into(),
+            Payload::None,
+            Importer,
+        ),
+        r(
+            "GET",
+            "/imports/{id}",
+            Nothing,
+            |_, _| "/imports/0".into(),
+            Payload::None,
+            ImporterNotFound,
+        ),
+        r(
+            "POST",
+            "/imports/{id}/commit",
+            Nothing,
+            |_, _| "/imports/0/commit".into(),
+            EMPTY,
+            ImporterNotFound,
+        ),
+        r(
+            "GET",
+            "/imports/{id}/progress",
+            Nothing,
+            |_, _| "/imports/0/progress".into(),
+            Payload::None,
+            ImporterNotFound,
+        ),
+        r(
+            "GET",
+            "/imports/{id}/result",
+            Nothing,
+            |_, _| "/imports/0/result".into(),
+            Payload::None,
+            ImporterNotFound,
+        ),
+        r(
+            "GET",
+            "/imports/{id}/result.xlsx",
+            Nothing,
+            |_, _| "/imports/0/result.xlsx".into(),
+            Payload::None,
+            ImporterNotFound,
+        ),
         // ---- 统计、驾驶舱、逐一摸底 (statistics, dashboard, worklist) ----
+        // Reading follows scope (the numbers, lists and worklist show only what the account may
+        // see). A 五个清 survey is a write on the unit: staff of the area whose directory holds an
+        // uncovered unit; an empty form is refused after the checks (422).
+        r(
+            "GET",
+            "/orgs/{id}/dashboard",
+            Org,
+            |_, id| format!("/orgs/{id}/dashboard"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/dashboard",
+            Org,
+            |_, id| format!("/orgs/{id}/dashboard?as_of=2021-06-01&sort=members&desc=1"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/dashboard",
+            Org,
+            |_, id| format!("/orgs/{id}/dashboard?min_employees=10&ownership=non_public"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/dashboard.xlsx",
+            Org,
+            |_, id| format!("/orgs/{id}/dashboard.xlsx"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/stats/list",
+            Org,
+            |_, id| format!("/orgs/{id}/stats/list?kind=members"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/stats/list",
+            Org,
+            |_, id| format!("/orgs/{id}/stats/list?kind=directory_units"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/stats/list",
+            Org,
+            |_, id| format!("/orgs/{id}/stats/list?kind=grassroots&as_of=2021-06-01"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/stats/list.xlsx",
+            Org,
+            |_, id| format!("/orgs/{id}/stats/list.xlsx?kind=members"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/worklist",
+            Org,
+            |_, id| format!("/orgs/{id}/worklist"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/worklist.xlsx",
+            Org,
+            |_, id| format!("/orgs/{id}/worklist.xlsx"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/units/{id}/survey",
+            Unit,
+            |_, id| format!("/units/{id}/survey"),
+            Payload::None,
+            ReadUnit,
+        ),
+        r(
+            "POST",
+            "/units/{id}/survey",
+            Unit,
+            |_, id| format!("/units/{id}/survey"),
+            EMPTY,
+            WriteUnit,
+        ),
+        r(
+            "GET",
+            "/api/v1/orgs/{id}/stats",
+            Org,
+            |_, id| format!("/api/v1/orgs/{id}/stats"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/api/v1/orgs/{id}/stats",
+            Org,
+            |_, id| format!("/api/v1/orgs/{id}/stats?as_of=2021-06-01&region=421081"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/api/v1/orgs/{id}/stats/children",
+            Org,
+            |_, id| format!("/api/v1/orgs/{id}/stats/children"),
+            Payload::None,
+            ReadOrg,
+        ),
     ]
 }
 
@@ -1215,6 +1417,14 @@ fn expect(w: &World, acc: &AccountRec, route: &Route, id: i64) -> Expect {
         Rule::ReadAudit => yes(acc.role == Role::AuditAdmin),
         Rule::Logout => Expect::Allow,
         Rule::CityStaff => yes(acc.role == Role::Staff && acc.scope == w.root),
+        Rule::Importer => yes(w.imports(acc)),
+        Rule::ImporterNotFound => {
+            if w.imports(acc) {
+                Expect::NotFound
+            } else {
+                Expect::Deny
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 mod members;
 mod orgs;
 mod search;
+mod stats;
 mod units;
 
 use std::collections::BTreeMap;
@@ -63,7 +64,8 @@ impl utoipa::Modify for SessionAuth {
         (name = "工会组织", description = "组织树、隶属关系、合计"),
         (name = "单位", description = "单位名录与覆盖（建会）"),
         (name = "会员", description = "会员与会籍"),
-        (name = "查询", description = "按名称、拼音首字母或代码查询")
+        (name = "查询", description = "按名称、拼音首字母或代码查询"),
+        (name = "统计", description = "企业建会率、职工入会率等实时统计，可按日期和条件查询")
     )
 )]
 struct ApiDoc;
@@ -83,6 +85,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::get_member, members::update_member))
         .routes(routes!(members::transfer))
         .routes(routes!(search::search))
+        .routes(routes!(stats::org_stats))
+        .routes(routes!(stats::children_stats))
 }
 
 /// `/api/openapi.json` and an offline Swagger UI at `/api/docs`.

@@ -2,12 +2,14 @@
 
 pub(crate) mod admin;
 mod home;
+mod imports;
 mod instruments;
 mod login;
 mod members;
 pub(crate) mod orgs;
 mod search;
 mod sectors;
+pub(crate) mod stats;
 mod terms;
 mod tree;
 mod units;
@@ -15,6 +17,7 @@ mod units;
 use std::collections::HashMap;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 
@@ -152,6 +155,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/orgs/{id}/dual-display/settings",
             post(instruments::dual::settings),
+        )
+        // 导入 (imports): only the upload takes large bodies
+        .route(
+            "/imports",
+            get(imports::index)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+        )
+        .route("/imports/template/{file}", get(imports::template))
+        .route("/imports/{id}", get(imports::preview))
+        .route("/imports/{id}/commit", post(imports::commit))
+        .route("/imports/{id}/progress", get(imports::progress))
+        .route("/imports/{id}/result", get(imports::result))
+        .route("/imports/{id}/result.xlsx", get(imports::result_xlsx))
+        // 统计驾驶舱、统计名单、逐一摸底、五个清摸底
+        .route("/orgs/{id}/dashboard", get(stats::dashboard))
+        .route("/orgs/{id}/dashboard.xlsx", get(stats::dashboard_xlsx))
+        .route("/orgs/{id}/stats/list", get(stats::stats_list))
+        .route("/orgs/{id}/stats/list.xlsx", get(stats::stats_list_xlsx))
+        .route("/orgs/{id}/worklist", get(stats::worklist))
+        .route("/orgs/{id}/worklist.xlsx", get(stats::worklist_xlsx))
+        .route(
+            "/units/{id}/survey",
+            get(stats::survey_form).post(stats::survey),
         )
 }
 

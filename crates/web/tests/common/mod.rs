@@ -757,6 +757,11 @@ impl World {
         matches!(acc.role, Role::Staff | Role::Chair) && self.within(org, acc.scope)
     }
 
+    /// Whether the account may use the import pages: the roles that write records.
+    pub fn imports(&self, acc: &AccountRec) -> bool {
+        matches!(acc.role, Role::Staff | Role::Chair)
+    }
+
     /// The region prefix of the uncovered-unit directory an account works on: staff and
     /// viewers of an area-level union (not a grassroots one), by the scope org's region.
     pub fn directory_prefix(&self, acc: &AccountRec) -> Option<String> {
