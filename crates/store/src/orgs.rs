@@ -87,6 +87,50 @@ impl Org {
     }
 }
 
+/// Insert one officer row (callers have checked the name and the term). Shared by
+/// [`Store::add_officer`] and the sector federation's formation and substitution.
+pub(crate) async fn insert_officer_row(
+    tx: &mut Tx,
+    org_id: i64,
+    input: &OfficerInput,
+    name: &str,
+) -> Result<i64> {
+    tx.insert_id(
+        Query::insert()
+            .into_table(Officers::Table)
+            .columns([
+                Officers::OrgId,
+                Officers::Committee,
+                Officers::Role,
+                Officers::Name,
+                Officers::FullTime,
+                Officers::TermStart,
+                Officers::TermEnd,
+                Officers::Phone,
+                Officers::Source,
+                Officers::RepresentsOrgId,
+                Officers::IsAssociationLeader,
+                Officers::IsEnterpriseHead,
+            ])
+            .values_panic([
+                org_id.into(),
+                input.committee.code().into(),
+                input.role.code().into(),
+                name.into(),
+                input.full_time.into(),
+                input.term_start.into(),
+                input.term_end.into(),
+                opt_trim(&input.phone).into(),
+                input.source.code().into(),
+                input.represents_org_id.into(),
+                input.is_association_leader.into(),
+                input.is_enterprise_head.into(),
+            ])
+            .to_owned(),
+    )
+    .await
+}
+
 /// Bounds of the path range that holds an org and its whole subtree. `'/'` is the byte just
 /// before `'0'`, so `[path, path-with-last-slash-as-'0')` is exactly the subtree.
 pub fn subtree_range(path: &str) -> (String, String) {
@@ -1100,41 +1144,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         load_active(&mut tx, org_id, "org_id").await?;
-        let id = tx
-            .insert_id(
-                Query::insert()
-                    .into_table(Officers::Table)
-                    .columns([
-                        Officers::OrgId,
-                        Officers::Committee,
-                        Officers::Role,
-                        Officers::Name,
-                        Officers::FullTime,
-                        Officers::TermStart,
-                        Officers::TermEnd,
-                        Officers::Phone,
-                        Officers::Source,
-                        Officers::RepresentsOrgId,
-                        Officers::IsAssociationLeader,
-                        Officers::IsEnterpriseHead,
-                    ])
-                    .values_panic([
-                        org_id.into(),
-                        input.committee.code().into(),
-                        input.role.code().into(),
-                        name.into(),
-                        input.full_time.into(),
-                        input.term_start.into(),
-                        input.term_end.into(),
-                        opt_trim(&input.phone).into(),
-                        input.source.code().into(),
-                        input.represents_org_id.into(),
-                        input.is_association_leader.into(),
-                        input.is_enterprise_head.into(),
-                    ])
-                    .to_owned(),
-            )
-            .await?;
+        let id = insert_officer_row(&mut tx, org_id, &input, &name).await?;
         audit::record::<(), _>(
             &mut tx,
             actor,

@@ -22,6 +22,7 @@ use gonghui_domain::{
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 
+use crate::OfficerInput;
 use crate::audit::{self, Actor, Target};
 use crate::db::Tx;
 use crate::orgs::{ACTIVE, Committee, Link, Officer, Org, OrgInput, OrgRef, in_subtree};
@@ -490,39 +491,16 @@ async fn insert_officer(
     term: (NaiveDate, NaiveDate),
     full_time: bool,
 ) -> Result<i64> {
-    tx.insert_id(
-        Query::insert()
-            .into_table(Officers::Table)
-            .columns([
-                Officers::OrgId,
-                Officers::Committee,
-                Officers::Role,
-                Officers::Name,
-                Officers::FullTime,
-                Officers::TermStart,
-                Officers::TermEnd,
-                Officers::Source,
-                Officers::RepresentsOrgId,
-                Officers::IsAssociationLeader,
-                Officers::IsEnterpriseHead,
-            ])
-            .values_panic([
-                org_id.into(),
-                committee.code().into(),
-                role.code().into(),
-                name.trim().into(),
-                full_time.into(),
-                term.0.into(),
-                term.1.into(),
-                source.code().into(),
-                represents.into(),
-                // Eligibility was checked: nobody seated holds either office.
-                false.into(),
-                false.into(),
-            ])
-            .to_owned(),
-    )
-    .await
+    let input = OfficerInput {
+        full_time,
+        term_start: Some(term.0),
+        term_end: Some(term.1),
+        source,
+        represents_org_id: represents,
+        // Eligibility was checked: nobody seated holds either office.
+        ..OfficerInput::plain(committee, role, name.trim())
+    };
+    crate::orgs::insert_officer_row(tx, org_id, &input, name.trim()).await
 }
 
 async fn insert_membership(
