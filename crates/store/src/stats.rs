@@ -790,6 +790,56 @@ struct TreeOrg {
     top: i64,
 }
 
+/// A table of records held by an org (units covered, members) and its history table.
+/// `id` is the record's own id in the first, and the record reference in the second.
+struct Held<T, C, I> {
+    table: T,
+    alias: &'static str,
+    org: C,
+    id: I,
+}
+
+/// Rows of `base` grouped by the org holding them: today from the record's own column, or
+/// as of a date from the history periods valid that day (joined back to the record, which
+/// keeps the alias of `base` for the aggregate expressions).
+fn grouped_by_holder<T1, C1, I1, T2, C2, I2>(
+    tree: &Tree,
+    base: Held<T1, C1, I1>,
+    history: Held<T2, C2, I2>,
+) -> SelectStatement
+where
+    T1: IntoIden + Copy,
+    C1: IntoIden + Copy,
+    I1: IntoIden + Copy,
+    T2: IntoIden + Copy,
+    C2: IntoIden + Copy,
+    I2: IntoIden + Copy,
+{
+    let mut q = Query::select();
+    match tree {
+        Tree::Current { .. } => {
+            q.expr(c(base.alias, base.org))
+                .from_as(base.table, a(base.alias));
+            join_tree(&mut q, tree, base.alias, base.org);
+            q.add_group_by([c(base.alias, base.org)]);
+        }
+        Tree::AsOf { date, .. } => {
+            q.expr(c(history.alias, history.org))
+                .from_as(history.table, a(history.alias))
+                .join_as(
+                    JoinType::InnerJoin,
+                    base.table,
+                    a(base.alias),
+                    c(base.alias, base.id).equals((a(history.alias), history.id)),
+                )
+                .and_where(valid_at(history.alias, *date));
+            join_tree(&mut q, tree, history.alias, history.org);
+            q.add_group_by([c(history.alias, history.org)]);
+        }
+    }
+    q
+}
+
 /// Per covering union: (units, employees, women employees, 非公 units), of the units selected
 /// by `f` (all units when `None`), on the tree's date.
 async fn unit_totals(
@@ -797,28 +847,21 @@ async fn unit_totals(
     tree: &Tree,
     f: Option<&StatsFilter>,
 ) -> Result<HashMap<i64, (i64, i64, i64, i64)>> {
-    let mut q = Query::select();
-    match tree {
-        Tree::Current { .. } => {
-            q.expr(c("u", Units::CoveringOrgId))
-                .from_as(Units::Table, a("u"));
-            join_tree(&mut q, tree, "u", Units::CoveringOrgId);
-            q.add_group_by([c("u", Units::CoveringOrgId)]);
-        }
-        Tree::AsOf { date, .. } => {
-            q.expr(c("cv", UnitCoverages::OrgId))
-                .from_as(UnitCoverages::Table, a("cv"))
-                .join_as(
-                    JoinType::InnerJoin,
-                    Units::Table,
-                    a("u"),
-                    c("u", Units::Id).equals((a("cv"), UnitCoverages::UnitId)),
-                )
-                .and_where(valid_at("cv", *date));
-            join_tree(&mut q, tree, "cv", UnitCoverages::OrgId);
-            q.add_group_by([c("cv", UnitCoverages::OrgId)]);
-        }
-    }
+    let mut q = grouped_by_holder(
+        tree,
+        Held {
+            table: Units::Table,
+            alias: "u",
+            org: Units::CoveringOrgId,
+            id: Units::Id,
+        },
+        Held {
+            table: UnitCoverages::Table,
+            alias: "cv",
+            org: UnitCoverages::OrgId,
+            id: UnitCoverages::UnitId,
+        },
+    );
     q.expr(big("COUNT(*)"))
         .expr(big("COALESCE(SUM(u.employees), 0)"))
         .expr(big("COALESCE(SUM(u.women_employees), 0)"))
@@ -899,28 +942,21 @@ async fn computed(
         "SUM(CASE WHEN m.join_date >= '{}' AND m.join_date <= '{}' THEN 1 ELSE 0 END)",
         period.from, period.to
     );
-    let mut q = Query::select();
-    match tree {
-        Tree::Current { .. } => {
-            q.expr(c("m", Members::OrgId))
-                .from_as(Members::Table, a("m"));
-            join_tree(&mut q, tree, "m", Members::OrgId);
-            q.add_group_by([c("m", Members::OrgId)]);
-        }
-        Tree::AsOf { date, .. } => {
-            q.expr(c("ms", Memberships::OrgId))
-                .from_as(Memberships::Table, a("ms"))
-                .join_as(
-                    JoinType::InnerJoin,
-                    Members::Table,
-                    a("m"),
-                    c("m", Members::Id).equals((a("ms"), Memberships::MemberId)),
-                )
-                .and_where(valid_at("ms", *date));
-            join_tree(&mut q, tree, "ms", Memberships::OrgId);
-            q.add_group_by([c("ms", Memberships::OrgId)]);
-        }
-    }
+    let mut q = grouped_by_holder(
+        tree,
+        Held {
+            table: Members::Table,
+            alias: "m",
+            org: Members::OrgId,
+            id: Members::Id,
+        },
+        Held {
+            table: Memberships::Table,
+            alias: "ms",
+            org: Memberships::OrgId,
+            id: Memberships::MemberId,
+        },
+    );
     q.expr(big("COUNT(*)"))
         .expr(big("SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END)"))
         .expr(big("SUM(CASE WHEN m.migrant_worker THEN 1 ELSE 0 END)"))
