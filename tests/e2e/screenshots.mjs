@@ -294,4 +294,43 @@ console.log('✓ phone-org.png');
   console.log('✓ phone-dashboard.png');
   await desk.close();
 }
+// ---- 标准、荣誉、评选条件 (standards, honors, eligibility rules) ----
+{
+  const desk = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL, storageState: await phone.storageState(),
+  });
+  const dp = await desk.newPage();
+  const snap = async (name, url, { full = false, before } = {}) => {
+    if (url) await dp.goto(url);
+    if (before) await before();
+    await dp.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: full });
+    console.log(`✓ ${name}.png`);
+  };
+  await snap('standards-list', '/standards');
+  await snap('standards-detail', '/standards/2', { full: true });
+  // A copy of the built-in 七有 to edit (the city's own).
+  await dp.goto('/standards/1');
+  await Promise.all([dp.waitForNavigation(), dp.click('form[action="/standards/1/copy"] button')]);
+  await snap('standards-edit', new URL(dp.url()).pathname, { full: true });
+  await snap('standards-edit-error', null, {
+    full: true,
+    before: async () => {
+      await dp.fill('input[name="item-2-points"]', '0');
+      await Promise.all([dp.waitForNavigation(), dp.click('button.primary.big')]);
+    },
+  });
+  await snap('honors-list', `/orgs/${county.id}/honors`, { full: true });
+  await snap('honors-new', `/orgs/${county.id}/honors/new`);
+  const noDual = (await api(`/api/v1/search?q=${encodeURIComponent('石首市博润青少年活动中心工会')}`)).orgs[0];
+  await snap('honors-refused', `/orgs/${noDual.id}/honors/new`, {
+    before: async () => {
+      await dp.fill('input[name="title"]', '模范职工之家');
+      await dp.selectOption('select[name="level"]', 'city');
+      await Promise.all([dp.waitForNavigation(), dp.click('button.primary.big')]);
+    },
+  });
+  await snap('honors-rules', '/eligibility-rules');
+  await snap('honors-rule-new', '/eligibility-rules/new');
+  await desk.close();
+}
 await browser.close();

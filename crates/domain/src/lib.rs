@@ -8,6 +8,7 @@
 //! Names follow `GLOSSARY.md`.
 
 mod account;
+mod attachment;
 mod coded;
 mod date;
 mod error;
@@ -20,6 +21,7 @@ mod org;
 mod region;
 mod search;
 mod sector;
+mod standard;
 mod stats;
 mod term;
 mod text;
@@ -27,6 +29,7 @@ mod unit;
 mod uscc;
 
 pub use account::{Role, base32, check_password, check_username, totp, verify_totp};
+pub use attachment::{AttachmentType, MAX_ATTACHMENT_BYTES, clean_file_name, sniff};
 pub use date::{excel_serial_date, parse_date};
 pub use error::Invalid;
 pub use id_number::{IdNumber, id_check_char};
@@ -51,6 +54,14 @@ pub use search::{SearchKeys, normalize_query, search_keys};
 pub use sector::{
     FormationField, FormationPlan, MIN_MEMBER_UNIONS, Problem, Seat, Sector, check_formation,
     check_guide, check_leaving, check_seat, check_sector_parent, ineligibility, place_of,
+};
+pub use standard::{
+    AssessmentAction, AssessmentState, BUILTIN_RULES, BUILTIN_STANDARDS, BuiltinStandard,
+    Condition, EvidenceKind, Grade, Grading, GradingKind, HonorLevel, HonorSource, ItemSpec,
+    KindSet, MAX_EVIDENCE_COUNT, MAX_ITEM_POINTS, MAX_ITEMS, MAX_TOTAL_POINTS, Outcome,
+    REMIND_DAYS, RecipientKind, ReviewerKind, RuleTarget, Scored, StandardSpec,
+    check_campaign_dates, check_honor_year, check_notice_period, check_quota, check_rule_parameter,
+    check_score, check_text, evidence_text, outcome, score_text,
 };
 pub use stats::{
     MAX_MIN_EMPLOYEES, NoUnionReason, Period, SURVEY_TEXT_MAX, SurveyInput, check_as_of,

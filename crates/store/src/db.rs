@@ -134,6 +134,8 @@ impl Store {
         }
         // Counts kept by the statistics are computed once for data that predates them.
         crate::stats::counts::rebuild_if_pending(self).await?;
+        // Built-in standards and eligibility rules (七有、六有、双亮…) exist in every deployment.
+        crate::standards::seed_builtins(self).await?;
         Ok(())
     }
 

@@ -12,6 +12,8 @@
 //! ([`write`]) in one transaction, so a failure leaves the database empty.
 
 pub mod bulk;
+mod campaigns;
+mod honors;
 mod instruments;
 mod names;
 mod plan;
@@ -150,7 +152,9 @@ pub async fn generate_as_of(
     sectors::fill(&mut tx, as_of).await?;
     terms::fill(&mut tx, as_of).await?;
     instruments::fill(&mut tx, as_of).await?;
+    honors::fill(&mut tx, as_of).await?;
     stats::fill(&mut tx, as_of).await?;
+    campaigns::fill(&mut tx, as_of).await?;
     let mut summary = summarize(&plan);
     #[derive(Serialize)]
     struct Entry<'a> {

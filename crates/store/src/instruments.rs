@@ -11,7 +11,7 @@ use gonghui_domain::{
     AreaKind, AssessmentResult, ChairSelection, DualDisplay, FourItem, OfficerRole, OfficerSource,
     OrgKind, Ownership, Phone, check_agreement_term, check_appointment_term, check_assessment_year,
     check_document_no, check_lawyer_cert, check_min_employees, check_person_name,
-    check_subsidy_allowed, check_target_percent, four_missing, periods_overlap,
+    check_target_percent, four_missing, periods_overlap,
 };
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
@@ -1490,9 +1490,19 @@ impl Store {
         };
         let mut tx = self.begin().await?;
         let park = load_park(&mut tx, park_id).await?;
-        let items = four_items_in(&mut tx, park_id).await?;
-        let status: Vec<(FourItem, bool)> = items.iter().map(|i| (i.item, i.in_place)).collect();
-        check_subsidy_allowed(&status).map_err(|e| Error::rule(e.0))?;
+        // The gate is an eligibility rule (built in: 四个到位), so staff who switch the rule
+        // off, or add their own, change what a payment needs without a new release.
+        let refusals = crate::honors::eligibility_refusals(
+            &mut tx,
+            &park,
+            gonghui_domain::RuleTarget::Subsidy,
+            None,
+            None,
+        )
+        .await?;
+        if !refusals.is_empty() {
+            return Err(Error::rule(refusals.join("；")));
+        }
         let taken: Option<(i64,)> = tx
             .optional(
                 &Query::select()

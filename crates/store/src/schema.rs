@@ -428,3 +428,209 @@ pub enum UnitSurveys {
     RecordedBy,
     CreatedAt,
 }
+
+// Standards, campaigns, assessments, attachments, notices, honors, eligibility rules (0010).
+
+#[derive(Iden, Clone, Copy)]
+pub enum Standards {
+    Table,
+    Id,
+    Code,
+    Name,
+    OwnerOrgId,
+    CopiedFrom,
+    Builtin,
+    Archived,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum StandardVersions {
+    Table,
+    Id,
+    StandardId,
+    Version,
+    Description,
+    Grading,
+    FirstPercent,
+    SecondPercent,
+    ThirdPercent,
+    PassPercent,
+    AppliesTo,
+    Note,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum StandardItems {
+    Table,
+    Id,
+    VersionId,
+    Position,
+    Section,
+    Title,
+    Description,
+    Points,
+    Evidence,
+    EvidenceCount,
+    Veto,
+    AppliesTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Campaigns {
+    Table,
+    Id,
+    Name,
+    OrgId,
+    VersionId,
+    Kinds,
+    StartOn,
+    EndOn,
+    SelfReviewDue,
+    Quota,
+    RewardFen,
+    HonorTitle,
+    HonorLevel,
+    Reviewer,
+    DocumentNo,
+    CreatedBy,
+    CreatedAt,
+    ClosedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum CampaignAssessors {
+    Table,
+    Id,
+    CampaignId,
+    AccountId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Assessments {
+    Table,
+    Id,
+    CampaignId,
+    OrgId,
+    State,
+    SelfTotal,
+    Total,
+    MaxPoints,
+    Grade,
+    VetoFailed,
+    SubmittedAt,
+    ReviewedBy,
+    DecidedAt,
+    SiteVisitOn,
+    SiteVisitNote,
+    NoticeId,
+    HonorId,
+    RewardFen,
+    RewardOn,
+    RewardDocumentNo,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AssessmentItems {
+    Table,
+    Id,
+    AssessmentId,
+    ItemId,
+    SelfScore,
+    SelfNote,
+    Score,
+    Comment,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AssessmentEvents {
+    Table,
+    Id,
+    AssessmentId,
+    FromState,
+    ToState,
+    AccountId,
+    Reason,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Attachments {
+    Table,
+    Id,
+    OrgId,
+    FileName,
+    MediaType,
+    ByteSize,
+    Sha256,
+    Content,
+    Thumbnail,
+    Width,
+    Height,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AssessmentEvidence {
+    Table,
+    Id,
+    AssessmentId,
+    ItemId,
+    AttachmentId,
+    RemovedAt,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Notices {
+    Table,
+    Id,
+    CampaignId,
+    Title,
+    StartOn,
+    EndOn,
+    Contact,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Honors {
+    Table,
+    Id,
+    Title,
+    Level,
+    Year,
+    RecipientKind,
+    OrgId,
+    PersonName,
+    Source,
+    CampaignId,
+    DocumentNo,
+    GrantedByOrg,
+    RevokedOn,
+    RevokeReason,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum EligibilityRules {
+    Table,
+    Id,
+    Code,
+    Name,
+    AppliesTo,
+    MinLevel,
+    HonorTitle,
+    Condition,
+    Parameter,
+    Message,
+    Active,
+    Builtin,
+    CreatedAt,
+}

@@ -523,3 +523,278 @@ impl Auth {
         import_scope_of(self.role(), &self.scope)
     }
 }
+
+// ---- 标准、荣誉、评选条件 (standards, honors, eligibility rules) ----
+//
+// Standards: every records role reads the built-in ones and those owned by an org above or at
+// its scope (and, for staff above, those of the orgs they see); only staff write, and only
+// standards owned by their own scope org (built-in ones reach the store, which refuses them
+// with "copy first"). Eligibility rules are deployment-wide: read by every records role,
+// changed by the staff of the deployment root only. Honors are recorded and revoked by staff
+// who write the recipient org; read like the org.
+impl Auth {
+    /// Whether the account may open a standard (no audit entry: for links and lists).
+    pub fn reads_standard(&self, s: &gonghui_store::StandardSummary) -> bool {
+        if !self.role().reads_records() {
+            return false;
+        }
+        match (s.owner_org_id, s.owner_path.as_deref()) {
+            (None, _) => s.builtin,
+            (Some(owner), path) => {
+                self.scope_lineage.contains(&owner) || path.is_some_and(|p| self.sees_path(p))
+            }
+        }
+    }
+
+    pub async fn read_standard(&self, s: &gonghui_store::StandardSummary) -> Result<(), AppError> {
+        if self.reads_standard(s) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("read", Target::new("standard", Some(s.id), s.owner_org_id))
+                .await)
+        }
+    }
+
+    /// Staff create standards (owned by their scope org) and copy them there.
+    pub fn authors_standards(&self) -> bool {
+        self.role() == Role::Staff
+    }
+
+    pub async fn require_standard_author(&self) -> Result<(), AppError> {
+        if self.authors_standards() {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("standard", None, Some(self.scope.id)))
+                .await)
+        }
+    }
+
+    /// Whether the account may change this standard: staff, on a standard of their own scope
+    /// org, or on a built-in one (which the store refuses with the reason, so the person
+    /// learns to copy it rather than meeting a bare refusal).
+    pub fn writes_standard(&self, s: &gonghui_store::StandardSummary) -> bool {
+        self.authors_standards() && (s.builtin || s.owner_org_id == Some(self.scope.id))
+    }
+
+    pub async fn write_standard(&self, s: &gonghui_store::StandardSummary) -> Result<(), AppError> {
+        if self.writes_standard(s) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("standard", Some(s.id), s.owner_org_id))
+                .await)
+        }
+    }
+
+    /// Staff of the deployment root change the eligibility rules.
+    pub fn edits_rules(&self) -> bool {
+        self.role() == Role::Staff && self.scope.depth == 0
+    }
+
+    pub async fn require_rule_editor(&self) -> Result<(), AppError> {
+        if self.edits_rules() {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    "write",
+                    Target::new("eligibility_rule", None, Some(self.scope.id)),
+                )
+                .await)
+        }
+    }
+
+    /// Whether the account records (and revokes) honors of this org: staff who write it.
+    pub fn records_honors(&self, org: &Org) -> bool {
+        self.records_honors_at(&org.path)
+    }
+
+    /// [`Auth::records_honors`] by the org's path (registry rows carry the path, not the org).
+    pub fn records_honors_at(&self, path: &str) -> bool {
+        self.role() == Role::Staff && path.starts_with(&self.scope.path)
+    }
+
+    pub async fn record_honors_of(&self, org: &Org) -> Result<(), AppError> {
+        if self.records_honors(org) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("honor", None, Some(org.id)))
+                .await)
+        }
+    }
+}
+
+// ---- 达标创建、考核验收、公示、待办 (campaigns, assessments, notices, inbox) ----
+//
+// A campaign is run by the staff of its org and of the orgs above it (create, third-party
+// assessors, 公示, titles, rewards). The self-assessment of a union is filled in by its chair,
+// or by the staff of the union itself or of its affiliation parent (a township clerk helping a
+// chair). The review goes, when the campaign is reviewed by the upper unions, to staff whose
+// scope is strictly above the union and within the campaign's reach; when reviewed by third
+// parties, to the assessors listed for the campaign and assigned the union (or an org above
+// it). Nobody reviews a submission they made themselves. An assessment is read by whoever
+// reads its union, and by its reviewers.
+impl Auth {
+    /// Whether the account runs this campaign (no audit entry: for buttons and lists).
+    pub fn manages_campaign_at(&self, campaign_org_path: &str) -> bool {
+        self.role() == Role::Staff && campaign_org_path.starts_with(&self.scope.path)
+    }
+
+    pub fn manages_campaign(&self, c: &gonghui_store::Campaign) -> bool {
+        self.manages_campaign_at(&c.org_path)
+    }
+
+    pub async fn require_campaign_staff(
+        &self,
+        c: &gonghui_store::Campaign,
+    ) -> Result<(), AppError> {
+        if self.manages_campaign(c) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("campaign", Some(c.id), Some(c.org_id)))
+                .await)
+        }
+    }
+
+    /// Whether the account may start a campaign over this org's subtree: its staff.
+    pub fn creates_campaign_at(&self, org: &Org) -> bool {
+        self.role() == Role::Staff && self.writes(org)
+    }
+
+    pub async fn require_campaign_creator(&self, org: &Org) -> Result<(), AppError> {
+        if self.creates_campaign_at(org) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("write", Target::new("campaign", None, Some(org.id)))
+                .await)
+        }
+    }
+
+    /// Whether the account may open a campaign's page: it sees the campaign's org, or it
+    /// stands inside the campaign's subtree (a county under a city campaign, a chair).
+    pub fn reads_campaign(&self, c: &gonghui_store::Campaign) -> bool {
+        match self.role() {
+            r if !r.reads_records() => false,
+            Role::Assessor => self
+                .assigned
+                .iter()
+                .any(|o| o.path.starts_with(&c.org_path) || c.org_path.starts_with(&o.path)),
+            _ => self.sees_path(&c.org_path) || self.scope.path.starts_with(&c.org_path),
+        }
+    }
+
+    pub async fn read_campaign(&self, c: &gonghui_store::Campaign) -> Result<(), AppError> {
+        if self.reads_campaign(c) {
+            Ok(())
+        } else {
+            Err(self
+                .deny("read", Target::new("campaign", Some(c.id), Some(c.org_id)))
+                .await)
+        }
+    }
+
+    /// Whether the account fills in this union's self-assessment.
+    pub fn self_reviews(&self, a: &gonghui_store::AssessmentAccess) -> bool {
+        match self.role() {
+            Role::Chair => self.scope.id == a.org_id,
+            Role::Staff => self.scope.id == a.org_id || Some(self.scope.id) == a.org_parent_id,
+            _ => false,
+        }
+    }
+
+    /// Whether the account is a reviewer of this assessment by role and scope (whoever
+    /// submitted it included).
+    pub fn reviewer_of(&self, a: &gonghui_store::AssessmentAccess) -> bool {
+        match (a.reviewer, self.role()) {
+            (gonghui_domain::ReviewerKind::Parent, Role::Staff) => {
+                a.org_path.starts_with(&self.scope.path)
+                    && self.scope.id != a.org_id
+                    && (self.scope.path.starts_with(&a.campaign_org_path)
+                        || a.campaign_org_path.starts_with(&self.scope.path))
+            }
+            (gonghui_domain::ReviewerKind::Assessors, Role::Assessor) => {
+                a.assessors.contains(&self.account.id)
+                    && self
+                        .assigned
+                        .iter()
+                        .any(|o| a.org_path.starts_with(&o.path))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the account may score, return and decide this assessment: a reviewer who did
+    /// not submit it.
+    pub fn reviews(&self, a: &gonghui_store::AssessmentAccess) -> bool {
+        self.reviewer_of(a) && a.submitted_by != Some(self.account.id)
+    }
+
+    pub fn reads_assessment(&self, a: &gonghui_store::AssessmentAccess) -> bool {
+        self.role().reads_records() && (self.sees_path(&a.org_path) || self.reviewer_of(a))
+    }
+
+    fn assessment_target(a: &gonghui_store::AssessmentAccess) -> Target<'static> {
+        Target::new("assessment", Some(a.assessment_id), Some(a.org_id))
+    }
+
+    pub async fn read_assessment(
+        &self,
+        a: &gonghui_store::AssessmentAccess,
+    ) -> Result<(), AppError> {
+        if self.reads_assessment(a) {
+            Ok(())
+        } else {
+            Err(self.deny("read", Self::assessment_target(a)).await)
+        }
+    }
+
+    pub async fn require_self_review(
+        &self,
+        a: &gonghui_store::AssessmentAccess,
+    ) -> Result<(), AppError> {
+        if self.self_reviews(a) {
+            Ok(())
+        } else {
+            Err(self.deny("self_review", Self::assessment_target(a)).await)
+        }
+    }
+
+    pub async fn require_review(
+        &self,
+        a: &gonghui_store::AssessmentAccess,
+    ) -> Result<(), AppError> {
+        if self.reviews(a) {
+            Ok(())
+        } else {
+            Err(self.deny("review", Self::assessment_target(a)).await)
+        }
+    }
+
+    /// Rewards are recorded by the campaign's staff.
+    pub async fn require_campaign_staff_of(
+        &self,
+        a: &gonghui_store::AssessmentAccess,
+    ) -> Result<(), AppError> {
+        if self.manages_campaign_at(&a.campaign_org_path) {
+            Ok(())
+        } else {
+            Err(self.deny("write", Self::assessment_target(a)).await)
+        }
+    }
+
+    /// The inbox query of this account.
+    pub fn inbox_query(&self) -> gonghui_store::InboxQuery {
+        gonghui_store::InboxQuery {
+            account_id: self.account.id,
+            role: self.role(),
+            scope_org_id: self.scope.id,
+            scope_path: self.scope.path.clone(),
+            assigned_paths: self.assigned.iter().map(|o| o.path.clone()).collect(),
+        }
+    }
+}

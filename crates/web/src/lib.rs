@@ -11,6 +11,7 @@ mod inputs;
 mod nav;
 pub mod pages;
 pub mod security;
+pub mod uploads;
 
 use std::sync::Arc;
 

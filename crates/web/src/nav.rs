@@ -21,6 +21,12 @@ pub struct Nav {
     pub audit: bool,
     /// 导入 (roles that write records).
     pub imports: bool,
+    /// 标准 (the roles that work with records).
+    pub standards: bool,
+    /// 荣誉: the registry of the org where the account stands.
+    pub honors_org: Option<i64>,
+    /// 待办 (达标创建: what to fill in, review, publish, grant).
+    pub inbox: bool,
 }
 
 impl Nav {
@@ -41,6 +47,9 @@ impl Nav {
             accounts: matches!(role, Role::SystemAdmin | Role::SecurityAdmin),
             audit: role == Role::AuditAdmin,
             imports: role.writes_records(),
+            standards: role.reads_records(),
+            honors_org: auth.home_org().map(|o| o.id),
+            inbox: role.reads_records(),
         }
     }
 }

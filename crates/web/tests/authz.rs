@@ -50,6 +50,12 @@ enum On {
     Member,
     Officer,
     Account,
+    /// An evidence file (附件) of the fixture.
+    Attachment,
+    /// The fixture's 达标创建 campaign.
+    Campaign,
+    /// An assessment of the campaign (one per grassroots union).
+    Assessment,
 }
 
 /// Who may use a route (evaluated against the model in `common`).
@@ -92,6 +98,26 @@ enum Rule {
     Importer,
     /// An upload of another account, or none: 404 for the roles that import, refused for the rest.
     ImporterNotFound,
+    /// Read access to the attachment's org.
+    ReadAttachment,
+    /// A thumbnail: as `ReadAttachment`, but a PDF has none (404 for those who may read it).
+    AttachmentThumb,
+    /// Staff of any org: create standards and copy them into their own org (a built-in
+    /// standard's edit and archive reach the store, which refuses them with the reason: 422).
+    Staff,
+    /// Staff who write the org: record its honors.
+    StaffWriteOrg,
+    // ---- 达标创建 (campaigns) ----
+    /// The campaign's page: every records account (its org is the root).
+    ReadCampaign,
+    /// Staff whose subtree holds the campaign's org: 公示, assessors, rewards.
+    RunCampaign,
+    /// Read the assessment: read its union, or review it.
+    ReadAssessment,
+    /// The union's chair, or staff of the union or of its affiliation parent.
+    SelfReview,
+    /// Staff strictly above the union (the campaign is reviewed by the upper unions).
+    Review,
 }
 
 /// The body an unsafe request carries: harmless or invalid, so an allowed request changes
@@ -1362,6 +1388,375 @@ fn routes() -> Vec<Route> {
             Payload::None,
             ReadOrg,
         ),
+        // ---- 附件 (attachments) ----
+        // Served to whoever may read the attachment's org (staff above, the union's chair,
+        // viewers, assessors assigned to it); everyone else is refused, audited, without bytes.
+        r(
+            "GET",
+            "/attachments/{id}",
+            Attachment,
+            |_, id| format!("/attachments/{id}"),
+            Payload::None,
+            ReadAttachment,
+        ),
+        r(
+            "GET",
+            "/attachments/{id}/thumb",
+            Attachment,
+            |_, id| format!("/attachments/{id}/thumb"),
+            Payload::None,
+            AttachmentThumb,
+        ),
+        // ---- 标准、荣誉、评选条件 (standards, honors, eligibility rules) ----
+        // Every records role reads standards and the eligibility rules; staff create and copy
+        // standards (into their own org); a built-in standard is never edited or archived (staff
+        // get the reason, 422). `/standards/1` is the built-in 七有, the first row a fresh
+        // database holds. Rules are changed by the city's staff only (an empty toggle is
+        // refused after the check: 422). Honors are read like their org and recorded by staff
+        // who write it; revoking an honor that does not exist is 404 for everybody.
+        r(
+            "GET",
+            "/standards",
+            Nothing,
+            |_, _| "/standards".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/standards",
+            Nothing,
+            |_, _| "/standards?archived=1".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/standards/new",
+            Nothing,
+            |_, _| "/standards/new".into(),
+            Payload::None,
+            Staff,
+        ),
+        r(
+            "POST",
+            "/standards/new",
+            Nothing,
+            |_, _| "/standards/new".into(),
+            EMPTY,
+            Staff,
+        ),
+        r(
+            "GET",
+            "/standards/{id}",
+            Nothing,
+            |_, _| "/standards/1".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/standards/{id}/edit",
+            Nothing,
+            |_, _| "/standards/1/edit".into(),
+            Payload::None,
+            Staff,
+        ),
+        r(
+            "POST",
+            "/standards/{id}/edit",
+            Nothing,
+            |_, _| "/standards/1/edit".into(),
+            EMPTY,
+            Staff,
+        ),
+        r(
+            "POST",
+            "/standards/{id}/copy",
+            Nothing,
+            |_, _| "/standards/1/copy".into(),
+            EMPTY,
+            Staff,
+        ),
+        r(
+            "POST",
+            "/standards/{id}/archive",
+            Nothing,
+            |_, _| "/standards/1/archive".into(),
+            EMPTY,
+            Staff,
+        ),
+        r(
+            "GET",
+            "/standards/{id}/versions/{version}",
+            Nothing,
+            |_, _| "/standards/1/versions/1".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/eligibility-rules",
+            Nothing,
+            |_, _| "/eligibility-rules".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/eligibility-rules/new",
+            Nothing,
+            |_, _| "/eligibility-rules/new".into(),
+            Payload::None,
+            CityStaff,
+        ),
+        r(
+            "POST",
+            "/eligibility-rules/new",
+            Nothing,
+            |_, _| "/eligibility-rules/new".into(),
+            EMPTY,
+            CityStaff,
+        ),
+        r(
+            "POST",
+            "/eligibility-rules/{id}/toggle",
+            Nothing,
+            |_, _| "/eligibility-rules/1/toggle".into(),
+            EMPTY,
+            CityStaff,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/honors",
+            Org,
+            |_, id| format!("/orgs/{id}/honors"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/honors",
+            Org,
+            |_, id| format!("/orgs/{id}/honors?year=2025&level=city&source=nomination"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/honors.xlsx",
+            Org,
+            |_, id| format!("/orgs/{id}/honors.xlsx"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/honors/new",
+            Org,
+            |_, id| format!("/orgs/{id}/honors/new"),
+            Payload::None,
+            StaffWriteOrg,
+        ),
+        r(
+            "POST",
+            "/orgs/{id}/honors/new",
+            Org,
+            |_, id| format!("/orgs/{id}/honors/new"),
+            EMPTY,
+            StaffWriteOrg,
+        ),
+        r(
+            "POST",
+            "/honors/{id}/revoke",
+            Nothing,
+            |_, _| "/honors/999999/revoke".into(),
+            EMPTY,
+            NotFound,
+        ),
+        // ---- 达标创建、考核验收、公示、待办 (campaigns, assessments, notices, inbox) ----
+        // Campaign pages follow the campaign's reach (the fixture's campaign is the city's, over
+        // every grassroots union, reviewed by the upper unions); the self-assessment is its
+        // union's (chair, or staff of the union or its parent), the review its upper unions'
+        // staff, 公示 and rewards the campaign staff's. Bodies are empty: allowed posts are
+        // refused as invalid (422) and change nothing but an empty 自评 (未开始 → 自评中). No
+        // 公示 exists in the fixture: those pages answer 404 to everybody.
+        r(
+            "GET",
+            "/inbox",
+            Nothing,
+            |_, _| "/inbox".into(),
+            Payload::None,
+            Records,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/campaigns",
+            Org,
+            |_, id| format!("/orgs/{id}/campaigns"),
+            Payload::None,
+            ReadOrg,
+        ),
+        r(
+            "GET",
+            "/orgs/{id}/campaigns/new",
+            Org,
+            |_, id| format!("/orgs/{id}/campaigns/new"),
+            Payload::None,
+            StaffWriteOrg,
+        ),
+        r(
+            "POST",
+            "/orgs/{id}/campaigns/new",
+            Org,
+            |_, id| format!("/orgs/{id}/campaigns/new"),
+            EMPTY,
+            StaffWriteOrg,
+        ),
+        r(
+            "GET",
+            "/campaigns/{id}",
+            Campaign,
+            |_, id| format!("/campaigns/{id}"),
+            Payload::None,
+            ReadCampaign,
+        ),
+        r(
+            "GET",
+            "/campaigns/{id}/progress.xlsx",
+            Campaign,
+            |_, id| format!("/campaigns/{id}/progress.xlsx"),
+            Payload::None,
+            ReadCampaign,
+        ),
+        r(
+            "GET",
+            "/campaigns/{id}/assessors",
+            Campaign,
+            |_, id| format!("/campaigns/{id}/assessors"),
+            Payload::None,
+            RunCampaign,
+        ),
+        r(
+            "POST",
+            "/campaigns/{id}/assessors",
+            Campaign,
+            |_, id| format!("/campaigns/{id}/assessors"),
+            EMPTY,
+            RunCampaign,
+        ),
+        r(
+            "GET",
+            "/campaigns/{id}/notices/new",
+            Campaign,
+            |_, id| format!("/campaigns/{id}/notices/new"),
+            Payload::None,
+            RunCampaign,
+        ),
+        r(
+            "POST",
+            "/campaigns/{id}/notices/new",
+            Campaign,
+            |_, id| format!("/campaigns/{id}/notices/new"),
+            EMPTY,
+            RunCampaign,
+        ),
+        r(
+            "GET",
+            "/notices/{id}",
+            Nothing,
+            |_, _| "/notices/999999".into(),
+            Payload::None,
+            NotFound,
+        ),
+        r(
+            "POST",
+            "/notices/{id}/grant",
+            Nothing,
+            |_, _| "/notices/999999/grant".into(),
+            EMPTY,
+            NotFound,
+        ),
+        r(
+            "GET",
+            "/assessments/{id}",
+            Assessment,
+            |_, id| format!("/assessments/{id}"),
+            Payload::None,
+            ReadAssessment,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/self-review",
+            Assessment,
+            |_, id| format!("/assessments/{id}/self-review"),
+            EMPTY,
+            SelfReview,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/evidence",
+            Assessment,
+            |_, id| format!("/assessments/{id}/evidence"),
+            EMPTY,
+            SelfReview,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/evidence/{eid}/remove",
+            Assessment,
+            |_, id| format!("/assessments/{id}/evidence/999999/remove"),
+            EMPTY,
+            SelfReview,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/submit",
+            Assessment,
+            |_, id| format!("/assessments/{id}/submit"),
+            EMPTY,
+            SelfReview,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/review",
+            Assessment,
+            |_, id| format!("/assessments/{id}/review"),
+            EMPTY,
+            Review,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/return",
+            Assessment,
+            |_, id| format!("/assessments/{id}/return"),
+            EMPTY,
+            Review,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/decide",
+            Assessment,
+            |_, id| format!("/assessments/{id}/decide"),
+            EMPTY,
+            Review,
+        ),
+        r(
+            "POST",
+            "/assessments/{id}/reward",
+            Assessment,
+            |_, id| format!("/assessments/{id}/reward"),
+            EMPTY,
+            RunCampaign,
+        ),
+        r(
+            "GET",
+            "/api/v1/campaigns/{id}/progress",
+            Campaign,
+            |_, id| format!("/api/v1/campaigns/{id}/progress"),
+            Payload::None,
+            ReadCampaign,
+        ),
     ]
 }
 
@@ -1425,6 +1820,22 @@ fn expect(w: &World, acc: &AccountRec, route: &Route, id: i64) -> Expect {
                 Expect::Deny
             }
         }
+        Rule::ReadAttachment => yes(w.reads_org(acc, w.attachment(id).org)),
+        Rule::AttachmentThumb => {
+            let a = w.attachment(id);
+            match (w.reads_org(acc, a.org), a.image) {
+                (false, _) => Expect::Deny,
+                (true, true) => Expect::Allow,
+                (true, false) => Expect::NotFound,
+            }
+        }
+        Rule::Staff => yes(acc.role == Role::Staff),
+        Rule::StaffWriteOrg => yes(acc.role == Role::Staff && w.writes_org(acc, id)),
+        Rule::ReadCampaign => yes(w.reads_campaign(acc)),
+        Rule::RunCampaign => yes(w.runs_campaign(acc)),
+        Rule::ReadAssessment => yes(w.reads_assessment(acc, w.assessment(id).org)),
+        Rule::SelfReview => yes(w.self_reviews(acc, w.assessment(id).org)),
+        Rule::Review => yes(w.reviews(acc, w.assessment(id).org)),
     }
 }
 
@@ -1435,6 +1846,9 @@ fn target_org(w: &World, on: On, id: i64) -> Option<i64> {
         On::Unit => w.unit(id).covering,
         On::Member => Some(w.member(id).answering_org),
         On::Officer => Some(w.officer(id).org),
+        On::Attachment => Some(w.attachment(id).org),
+        On::Campaign => Some(w.root),
+        On::Assessment => Some(w.assessment(id).org),
         On::Nothing | On::Account => None,
     }
 }
@@ -1670,6 +2084,9 @@ impl<'a> Walk<'a> {
                 On::Member => w.members.iter().map(|m| m.id).collect(),
                 On::Officer => w.officers.iter().map(|o| o.id).collect(),
                 On::Account => dummies.clone(),
+                On::Attachment => w.attachments.iter().map(|a| a.id).collect(),
+                On::Campaign => vec![w.campaign],
+                On::Assessment => w.assessments.iter().map(|a| a.id).collect(),
             };
             if route.rule == Rule::Logout {
                 continue;

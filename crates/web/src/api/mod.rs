@@ -2,6 +2,7 @@
 //! bodies are read through the same parsers (`crate::inputs`), and errors come back as
 //! [`ApiError`] with the wrong field named.
 
+mod campaigns;
 mod members;
 mod orgs;
 mod search;
@@ -65,7 +66,8 @@ impl utoipa::Modify for SessionAuth {
         (name = "单位", description = "单位名录与覆盖（建会）"),
         (name = "会员", description = "会员与会籍"),
         (name = "查询", description = "按名称、拼音首字母或代码查询"),
-        (name = "统计", description = "企业建会率、职工入会率等实时统计，可按日期和条件查询")
+        (name = "统计", description = "企业建会率、职工入会率等实时统计，可按日期和条件查询"),
+        (name = "达标创建", description = "达标创建活动的进度：各下级组织的验收状态、等级分布和选树名额")
     )
 )]
 struct ApiDoc;
@@ -87,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search::search))
         .routes(routes!(stats::org_stats))
         .routes(routes!(stats::children_stats))
+        .routes(routes!(campaigns::progress))
 }
 
 /// `/api/openapi.json` and an offline Swagger UI at `/api/docs`.

@@ -19,6 +19,8 @@ pub struct HomePage {
     /// A third-party assessor's other assigned orgs.
     assigned: Vec<Org>,
     today: chrono::NaiveDate,
+    /// 待办 of 达标创建.
+    inbox: super::campaigns::InboxSummary,
 }
 
 /// 首页: the live totals of the account's own scope, and its direct children. Administrators
@@ -58,6 +60,7 @@ pub async fn show(State(st): State<AppState>, auth: Auth) -> AppResult<Response>
         children,
         assigned,
         today: chrono::Local::now().date_naive(),
+        inbox: super::campaigns::inbox_summary(&st, &auth).await?,
     }
     .into_response())
 }

@@ -1,7 +1,10 @@
 //! HTML pages, one module per area and one template struct per page.
 
 pub(crate) mod admin;
+mod attachments;
+pub(crate) mod campaigns;
 mod home;
+mod honors;
 mod imports;
 mod instruments;
 mod login;
@@ -9,6 +12,7 @@ mod members;
 pub(crate) mod orgs;
 mod search;
 mod sectors;
+mod standards;
 pub(crate) mod stats;
 mod terms;
 mod tree;
@@ -180,6 +184,96 @@ pub fn router() -> Router<AppState> {
             "/units/{id}/survey",
             get(stats::survey_form).post(stats::survey),
         )
+        // ---- 附件 (attachments) ----
+        // The upload routes belong to the records the files are evidence for (they carry
+        // `crate::uploads::upload_body_limit()`); these serve what was stored.
+        .route("/attachments/{id}", get(attachments::show))
+        .route("/attachments/{id}/thumb", get(attachments::thumb))
+        // ---- 标准、荣誉、评选条件 (standards, honors, eligibility rules) ----
+        .route("/standards", get(standards::list))
+        .route(
+            "/standards/new",
+            get(standards::new_form).post(standards::create),
+        )
+        .route("/standards/{id}", get(standards::show))
+        .route(
+            "/standards/{id}/edit",
+            get(standards::edit_form).post(standards::update),
+        )
+        .route("/standards/{id}/copy", post(standards::copy))
+        .route("/standards/{id}/archive", post(standards::archive))
+        .route(
+            "/standards/{id}/versions/{version}",
+            get(standards::version),
+        )
+        .route("/eligibility-rules", get(honors::rules))
+        .route(
+            "/eligibility-rules/new",
+            get(honors::new_rule_form).post(honors::create_rule),
+        )
+        .route("/eligibility-rules/{id}/toggle", post(honors::toggle_rule))
+        .route("/orgs/{id}/honors", get(honors::list))
+        .route("/orgs/{id}/honors.xlsx", get(honors::list_xlsx))
+        .route(
+            "/orgs/{id}/honors/new",
+            get(honors::new_form).post(honors::create),
+        )
+        .route("/honors/{id}/revoke", post(honors::revoke))
+        // ---- 达标创建、考核验收、公示、待办 (campaigns, assessments, notices, inbox) ----
+        .route("/orgs/{id}/campaigns", get(campaigns::list))
+        .route(
+            "/orgs/{id}/campaigns/new",
+            get(campaigns::new_form).post(campaigns::create),
+        )
+        .route("/campaigns/{id}", get(campaigns::show))
+        .route(
+            "/campaigns/{id}/progress.xlsx",
+            get(campaigns::progress_xlsx),
+        )
+        .route(
+            "/campaigns/{id}/assessors",
+            get(campaigns::assessors).post(campaigns::change_assessors),
+        )
+        .route(
+            "/campaigns/{id}/notices/new",
+            get(campaigns::notices::new_form).post(campaigns::notices::create),
+        )
+        .route("/notices/{id}", get(campaigns::notices::show))
+        .route("/notices/{id}/grant", post(campaigns::notices::grant))
+        .route("/assessments/{id}", get(campaigns::assessment::show))
+        .route(
+            "/assessments/{id}/self-review",
+            post(campaigns::assessment::save).layer(crate::uploads::upload_body_limit()),
+        )
+        .route(
+            "/assessments/{id}/evidence",
+            post(campaigns::assessment::upload).layer(crate::uploads::upload_body_limit()),
+        )
+        .route(
+            "/assessments/{id}/evidence/{eid}/remove",
+            post(campaigns::assessment::remove).layer(crate::uploads::upload_body_limit()),
+        )
+        .route(
+            "/assessments/{id}/submit",
+            post(campaigns::assessment::submit).layer(crate::uploads::upload_body_limit()),
+        )
+        .route(
+            "/assessments/{id}/review",
+            post(campaigns::assessment::review),
+        )
+        .route(
+            "/assessments/{id}/return",
+            post(campaigns::assessment::return_it),
+        )
+        .route(
+            "/assessments/{id}/decide",
+            post(campaigns::assessment::decide),
+        )
+        .route(
+            "/assessments/{id}/reward",
+            post(campaigns::assessment::reward),
+        )
+        .route("/inbox", get(campaigns::inbox))
 }
 
 /// After a successful write, go to the record's page with a one-line notice.

@@ -651,6 +651,8 @@ pub struct DashboardPage {
     kind_options: Vec<(&'static str, &'static str)>,
     year_options: Vec<(String, String)>,
     directory_note: Option<String>,
+    /// 达标创建 covering this org (progress, grades, quota, deadlines coming up).
+    campaigns: Vec<crate::pages::campaigns::CampaignLine>,
 }
 
 async fn load_org(st: &AppState, auth: &Auth, id: i64) -> AppResult<Org> {
@@ -756,6 +758,7 @@ pub async fn dashboard(
         kind_options: GrassrootsKind::options(),
         year_options: year_options(me.as_of),
         directory_note,
+        campaigns: crate::pages::campaigns::dashboard_lines(&st, &org).await?,
         org,
         form,
     };

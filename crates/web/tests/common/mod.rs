@@ -187,6 +187,27 @@ pub fn member_input(name: &str, id: IdNumber, join: NaiveDate) -> MemberInput {
 // The world: records, accounts, and the model of who sees what
 // ---------------------------------------------------------------------------------------------
 
+/// A small photo made here (a gradient), as a PNG.
+pub fn tiny_png() -> Vec<u8> {
+    photo(40, 30, image::ImageFormat::Png)
+}
+
+/// A photo of the given size in the given format.
+pub fn photo(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 5 % 256) as u8, (y * 7 % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format)
+        .expect("encode the test photo");
+    out.into_inner()
+}
+
+/// The smallest whole PDF: one empty page.
+pub fn tiny_pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
+}
+
 /// Password of every fixture account (meets the policy, contains no username).
 pub const PASSWORD: &str = "Gh@2026-jz";
 
@@ -228,6 +249,22 @@ pub struct OfficerRec {
     pub name: String,
 }
 
+/// An evidence file (附件) kept for an org.
+#[derive(Debug, Clone)]
+pub struct AttachmentRec {
+    pub id: i64,
+    pub org: i64,
+    /// A photo (has a thumbnail) rather than a PDF.
+    pub image: bool,
+}
+
+/// An assessment of the fixture's campaign (达标创建): the org it is of.
+#[derive(Debug, Clone)]
+pub struct AssessmentRec {
+    pub id: i64,
+    pub org: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct AccountRec {
     pub id: i64,
@@ -251,6 +288,7 @@ pub struct AccountRec {
 ///    ├─ 荆江农业公司工会委员会 U2       covers 江陵县荆江农业有限公司 (40); member 孙强   officer 何文斌
 ///    └─ 江陵县纺织行业工会联合会 SB (sector; U1 is its member: a link across subtrees)   officer 胡国庆
 /// uncovered units: 石首市新兴电子有限公司 (421081), 江陵县郝穴食品厂 (421024)
+/// attachments: a photo of U1, a photo of U2, a PDF of U3
 /// ```
 #[derive(Debug, Clone)]
 pub struct World {
@@ -266,6 +304,12 @@ pub struct World {
     pub units: Vec<UnitRec>,
     pub members: Vec<MemberRec>,
     pub officers: Vec<OfficerRec>,
+    /// A photo of U1, a photo of U2 and a PDF of U3.
+    pub attachments: Vec<AttachmentRec>,
+    /// 达标创建: a campaign of the city over every grassroots union (the built-in 六有, reviewed
+    /// by the upper unions), and its assessments (U1, U2, U3), all 未开始.
+    pub campaign: i64,
+    pub assessments: Vec<AssessmentRec>,
     pub accounts: Vec<AccountRec>,
     /// Named records used by individual tests.
     pub unit_u1: i64,
@@ -605,6 +649,52 @@ pub async fn build_world(store: &Store) -> World {
         });
     }
 
+    let mut attachments = Vec::new();
+    for (org, name, bytes) in [
+        (u1, "职工之家.png", tiny_png()),
+        (u2, "工会标牌.png", tiny_png()),
+        (u3, "换届批复.pdf", tiny_pdf()),
+    ] {
+        let prepared = gonghui_store::prepare_attachment(name, bytes).expect("fixture attachment");
+        let saved = ok!(store.save_attachment(&sys, org, &prepared));
+        attachments.push(AttachmentRec {
+            id: saved.id,
+            org,
+            image: saved.is_image(),
+        });
+    }
+
+    let root_org = ok!(store.org(root));
+    let liuyou = ok!(store.campaign_standard_options(&root_org))
+        .into_iter()
+        .find(|o| o.builtin && o.name.contains("六有"))
+        .expect("the built-in 六有");
+    let today = chrono::Local::now().date_naive();
+    let campaign = ok!(store.create_campaign(
+        &sys,
+        root,
+        gonghui_store::CampaignInput {
+            name: "规范化建设达标创建".into(),
+            version_id: liuyou.version_id,
+            kinds: vec!["grassroots".into()],
+            start_on: today - chrono::TimeDelta::days(30),
+            self_review_due: today + chrono::TimeDelta::days(30),
+            end_on: today + chrono::TimeDelta::days(120),
+            quota: Some(2),
+            reward_fen: 100_000,
+            honor_title: Some("示范工会".into()),
+            honor_level: None,
+            reviewer: gonghui_domain::ReviewerKind::Parent,
+            document_no: None,
+        }
+    ));
+    let mut assessments = Vec::new();
+    for org in [u1, u2, u3] {
+        let a =
+            ok!(store.assessment_of(campaign, org)).expect("every grassroots union is assessed");
+        assessments.push(AssessmentRec { id: a.id, org });
+    }
+
     let mut world = World {
         root,
         a,
@@ -618,6 +708,9 @@ pub async fn build_world(store: &Store) -> World {
         units,
         members,
         officers,
+        attachments,
+        campaign,
+        assessments,
         accounts: vec![],
         unit_u1,
         unit_u2,
@@ -709,6 +802,13 @@ impl World {
             .unwrap_or_else(|| panic!("no member {id}"))
     }
 
+    pub fn attachment(&self, id: i64) -> &AttachmentRec {
+        self.attachments
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("no attachment {id}"))
+    }
+
     pub fn officer(&self, id: i64) -> &OfficerRec {
         self.officers
             .iter()
@@ -751,6 +851,50 @@ impl World {
 
     pub fn reads_org(&self, acc: &AccountRec, org: i64) -> bool {
         self.read_tops(acc).iter().any(|t| self.within(org, *t))
+    }
+
+    // ---- 达标创建 (the design's rules, issue 5) ----
+
+    pub fn assessment(&self, id: i64) -> &AssessmentRec {
+        self.assessments
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("no assessment {id}"))
+    }
+
+    /// Staff whose subtree holds the campaign's org (the city) run it.
+    pub fn runs_campaign(&self, acc: &AccountRec) -> bool {
+        acc.role == Role::Staff && self.within(self.root, acc.scope)
+    }
+
+    /// Staff of an org start campaigns over its subtree.
+    pub fn creates_campaign(&self, acc: &AccountRec, org: i64) -> bool {
+        acc.role == Role::Staff && self.within(org, acc.scope)
+    }
+
+    /// The campaign's page: whoever sees the city, or stands inside the campaign (its org is
+    /// the root, so every records account).
+    pub fn reads_campaign(&self, acc: &AccountRec) -> bool {
+        !self.read_tops(acc).is_empty()
+    }
+
+    /// The union's chair, or staff of the union or of its affiliation parent.
+    pub fn self_reviews(&self, acc: &AccountRec, org: i64) -> bool {
+        match acc.role {
+            Role::Chair => acc.scope == org,
+            Role::Staff => acc.scope == org || self.org(org).parent == Some(acc.scope),
+            _ => false,
+        }
+    }
+
+    /// Staff strictly above the union (the campaign is the city's, reviewed by the upper
+    /// unions).
+    pub fn reviews(&self, acc: &AccountRec, org: i64) -> bool {
+        acc.role == Role::Staff && acc.scope != org && self.within(org, acc.scope)
+    }
+
+    pub fn reads_assessment(&self, acc: &AccountRec, org: i64) -> bool {
+        self.reads_org(acc, org) || self.reviews(acc, org)
     }
 
     pub fn writes_org(&self, acc: &AccountRec, org: i64) -> bool {

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use gonghui_domain::{AreaKind, FourItem, OrgKind, check_subsidy_allowed, parse_yuan};
+use gonghui_domain::{AreaKind, FourItem, OrgKind, RuleTarget, check_subsidy_allowed, parse_yuan};
 use gonghui_store::{FourInPlaceInput, FourItemStatus, Org, OrgRef, ParkStatus, ParkSubsidy};
 
 use super::{Fields, crumbs, notice, parse_year, readable, today, write_parent, writes_parent};
@@ -84,7 +84,18 @@ async fn four_page(
         .as_ref()
         .map(|s| s.items.iter().map(|i| (i.item, i.in_place)).collect())
         .unwrap_or_default();
-    let gate = check_subsidy_allowed(&in_place).err().map(|e| e.0);
+    let all_in_place = check_subsidy_allowed(&in_place).is_ok();
+    // The subsidy follows the eligibility rules (the built-in one is 四个到位), so a rule that
+    // staff switched off no longer hides the form; the badge above keeps showing the items.
+    let gate = if park {
+        let refusals = st
+            .store
+            .eligibility_check(org.id, RuleTarget::Subsidy, None, None)
+            .await?;
+        (!refusals.is_empty()).then(|| refusals.join("；"))
+    } else {
+        None
+    };
     let mut check_form = forms.check.unwrap_or_default();
     if check_form.values.is_empty() {
         for row in &items {
@@ -116,7 +127,7 @@ async fn four_page(
         crumbs: crumbs(st, auth, &org).await?,
         notice,
         is_park: park,
-        all_in_place: gate.is_none(),
+        all_in_place,
         gate,
         subsidies: status.map(|s| s.subsidies).unwrap_or_default(),
         can_write: park && org.is_active() && writes_parent(st, auth, &org).await?,
