@@ -333,4 +333,94 @@ console.log('✓ phone-org.png');
   await snap('honors-rule-new', '/eligibility-rules/new');
   await desk.close();
 }
+// ---- 达标创建、考核验收、公示、待办 (campaigns, assessments, notices, inbox) ----
+{
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+    'base64',
+  );
+  const as = async (user, storageState) => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', baseURL: BASE_URL, storageState });
+    const p = await c.newPage();
+    if (!storageState) await loginAs(p, user);
+    return p;
+  };
+  const snapOn = async (p, name, url, { full = false, before, element } = {}) => {
+    if (url) await p.goto(url);
+    if (before) await before();
+    const target = element ? p.locator(element).first() : p;
+    await target.screenshot({ path: path.join(OUT, `${name}.png`), ...(element ? {} : { fullPage: full }) });
+    console.log(`✓ ${name}.png`);
+  };
+  const go = async (p, selector) => {
+    await Promise.all([p.waitForNavigation({ waitUntil: 'domcontentloaded' }), p.locator(selector).first().click()]);
+  };
+  const upload = async (p, n, name, buffer = PNG, mimeType = 'image/png') => {
+    await p.locator(`[data-testid=file-${n}]`).setInputFiles({ name, mimeType, buffer });
+    await go(p, `[data-testid=upload-${n}]`);
+  };
+  const setScore = async (field, v) => {
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(String(v));
+    else await field.fill(String(v));
+  };
+  const day = (offset) => { const d = new Date(); d.setDate(d.getDate() + offset); return d.toISOString().slice(0, 10); };
+
+  const chair = await as('chair');
+  await snapOn(chair, 'campaign-chair-inbox', '/inbox');
+  await go(chair, '[data-testid=inbox-item]:has-text("填写自评") a');
+  const assessment = new URL(chair.url()).pathname;
+  const union = (await chair.locator('h1').textContent()).trim();
+  const campaign = await chair.locator('.crumbs a[href^="/campaigns/"]').getAttribute('href');
+  for (const [n, pts] of [[1, 15], [2, 15], [3, 15], [4, 15], [5, 15], [6, 25]]) {
+    await setScore(chair.locator(`[data-testid=score-${n}]`), pts);
+    await upload(chair, n, `第${n}项.png`);
+  }
+  await snapOn(chair, 'campaign-checklist', null, {
+    full: true,
+    before: () => chair.locator('section[data-testid=item-3]').scrollIntoViewIfNeeded(),
+  });
+  await snapOn(chair, 'campaign-upload-error', null, {
+    before: async () => {
+      await upload(chair, 1, '工会牌子.jpg', Buffer.from('MZ\x90\x00 program'), 'image/jpeg');
+      await chair.evaluate(() => window.scrollTo(0, 0));
+    },
+  });
+  await upload(chair, 3, '职工书屋.png');
+  await go(chair, '[data-testid=submit-assessment]');
+
+  const county = await as('shishou');
+  await snapOn(county, 'campaign-review', assessment, { full: true });
+  await county.locator('textarea[data-testid=return-reason-input]').fill('第3项活动阵地的照片看不清，请补拍职工书屋的照片');
+  await snapOn(county, 'campaign-return', null, {
+    before: () => county.locator('#return').scrollIntoViewIfNeeded(),
+  });
+  await go(county, '[data-testid=return]');
+  await snapOn(chair, 'campaign-returned', assessment);
+  await upload(chair, 3, '职工书屋（补拍）.png');
+  await go(chair, '[data-testid=submit-assessment]');
+  await county.goto(assessment);
+  for (const [i, v] of [15, 14, 13, 15, 12, 23].entries()) await setScore(county.locator(`[data-testid=rscore-${i + 1}]`), v);
+  await go(county, '[data-testid=decide]');
+
+  const city = await as('city', await phone.storageState());
+  const root = (await api(`/api/v1/orgs/${(await api('/api/v1/search?q=sssz')).orgs.find((o) => o.name === '石首市总工会').id}`)).parent_id;
+  await snapOn(city, 'campaign-new', `/orgs/${root}/campaigns/new`, { full: true });
+  await city.goto(campaign);
+  await city.waitForSelector('canvas');
+  await city.waitForTimeout(300);
+  await snapOn(city, 'campaign-progress', null, { full: true });
+  await go(city, 'a[data-testid=publish-notice]');
+  await city.locator('button[data-select=assessment][data-checked=false]').click();
+  await city.locator(`input[name=assessment][aria-label="${union}"]`).check();
+  await city.fill('#f-start_on', day(-6));
+  await city.fill('#f-end_on', day(-1));
+  await snapOn(city, 'campaign-notice-new', null, { full: true });
+  await go(city, '[data-testid=publish]');
+  await snapOn(city, 'campaign-notice', null, { full: true });
+  await go(city, '[data-testid=grant-titles]');
+  await snapOn(city, 'campaign-grant', null, { full: true });
+  await snapOn(chair, 'campaign-result', assessment);
+  await snapOn(city, 'campaign-dashboard', `/orgs/${root}/dashboard`, { element: '#campaigns' });
+  for (const p of [chair, county, city]) await p.context().close();
+}
 await browser.close();
