@@ -11,7 +11,7 @@ const SEL = {
   orgsLink: 'a[href="/orgs"]',                  // nav link to the 组织树 on GET /
   orgsLinkText: '组织树',
   orgsPath: '/orgs',
-  orgLink: 'a[href^="/orgs/"]',                 // any link to one org's page: /orgs/<id>
+  orgLink: 'main a[href^="/orgs/"]',            // a link to one org's page in the content (not the menu)
   orgPageUrl: /\/orgs\/([^/?#]+)\/?(?:[?#].*)?$/, // captures <id>
   orgHeading: 'h1',
   rootOrg: '荆州市总工会',                       // tree root on /orgs
