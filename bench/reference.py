@@ -118,11 +118,16 @@ def report(path):
     if imps and raw:
         print("Member import (full validation) vs sqlite3 .import, same rows, same run")
         print(f"  {'':30} {'rows':>10} {'seconds':>9} {'rows/s':>10} {'ratio':>7}  target >= 0.5x")
-        print(f"  {raw['how'][:30]:30} {raw['rows']:>10} {raw['seconds']:>9.2f} {raw['rows_per_second']:>10.0f}")
+        rounds = lambda r: ("  rounds: " + ", ".join(f"{x:.2f}" for x in r["rounds"])) if r.get("rounds") else ""
+        print(f"  {raw['how'][:30]:30} {raw['rows']:>10} {raw['seconds']:>9.2f} {raw['rows_per_second']:>10.0f}"
+              f"         {rounds(raw)}")
         for imp in imps:
             ratio = imp["rows_per_second"] / raw["rows_per_second"]
             print(f"  {'gonghui ' + imp['engine']:30} {imp['rows']:>10} {imp['seconds']:>9.2f} "
-                  f"{imp['rows_per_second']:>10.0f} {ratio:>6.2f}x  {'met' if ratio >= 0.5 else 'NOT met'}")
+                  f"{imp['rows_per_second']:>10.0f} {ratio:>6.2f}x  {'met' if ratio >= 0.5 else 'NOT met'}"
+                  f"{rounds(imp)}")
+        if raw.get("rounds"):
+            print("  (seconds: the median of the rounds; each round ran the reference and gonghui back to back)")
         print()
     stats, duck = r.get("stats"), r.get("duckdb")
     if stats and duck:

@@ -1,5 +1,5 @@
 //! gonghui-bench: the benchmark programs of issue 4 (see docs/benchmarks.md; `bench/run` drives
-//! them). Three subcommands:
+//! them). Four subcommands:
 //!
 //! - `generate`: a city or province data set, streamed in chunks: a gonghui SQLite database
 //!   (`gonghui.sqlite3`, everything; `base.sqlite3`, orgs and units only, the target of the
@@ -7,9 +7,10 @@
 //!   the member import's columns), plus `targets.json` (root, a county, a township).
 //! - `import`: the member import with full validation of a roster CSV into a database.
 //! - `stats`: subtree statistics at the targets, with the application's own queries.
+//! - `pg-import`: the member import on PostgreSQL (orgs and units loaded first, not timed).
 //!
 //! Each prints one JSON object on its last line for the driver. No SQL here: the database is
-//! only reached through gonghui-store.
+//! only reached through gonghui-store (`pg-import` drops its own schema when done).
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -73,6 +74,24 @@ enum Cmd {
         #[arg(long)]
         standin: bool,
     },
+    /// The member import on PostgreSQL: a fresh schema gets the orgs and units of the scale's
+    /// data set (the same rows as the SQLite `base.sqlite3`), then the roster CSV is imported.
+    /// Not part of `bench/run` (the speed target is SQLite's); docs/benchmarks.md keeps its
+    /// figures so a PostgreSQL regression shows.
+    PgImport {
+        /// postgres://… of a database the benchmark may create schemas in.
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        csv: PathBuf,
+        /// city | province: must be the scale the CSV was generated at.
+        #[arg(long, default_value = "city")]
+        scale: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, default_value = "2026-11-22")]
+        as_of: NaiveDate,
+    },
     /// Subtree statistics at the targets of targets.json.
     Stats {
         #[arg(long)]
@@ -87,6 +106,11 @@ enum Cmd {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
+    // RUST_LOG=gonghui_store::import=debug prints the import's phase timings.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     match Cli::parse().cmd {
         Cmd::Generate {
             scale,
@@ -126,6 +150,20 @@ async fn main() -> Result<()> {
             } else {
                 import(&db, &csv).await
             }
+        }
+        Cmd::PgImport {
+            url,
+            csv,
+            scale,
+            seed,
+            as_of,
+        } => {
+            let shape = match scale.as_str() {
+                "city" => BulkShape::city(seed, as_of),
+                "province" => BulkShape::province(seed, as_of),
+                other => bail!("unknown scale {other} (city, province)"),
+            };
+            pg_import(&url, shape, &csv).await
         }
         Cmd::Stats {
             db,
@@ -430,6 +468,60 @@ async fn import(db: &Path, csv_path: &Path) -> Result<()> {
                 "engine": "import_commit",
                 "rows": report.rows,
                 "written": written,
+                "seconds": seconds,
+                "rows_per_second": report.rows as f64 / seconds,
+            }
+        })
+    );
+    Ok(())
+}
+
+async fn pg_import(url: &str, shape: BulkShape, csv_path: &Path) -> Result<()> {
+    let schema = format!("bench_import_{}", std::process::id());
+    let store = Store::open_postgres(url, Some(&schema)).await?;
+    store.migrate().await?;
+    let data = BulkData::new(shape.clone())?;
+    bulk::insert_orgs(&store, &data).await?;
+    let mut start = 0;
+    while start < shape.units {
+        let end = (start + 100_000).min(shape.units);
+        bulk::insert_units(&store, &data, &data.units(start..end)).await?;
+        start = end;
+    }
+    bulk::finish(&store, &data, 0).await?;
+    store.rebuild_statistics(&Actor::system()).await?;
+    eprintln!("schema {schema}: orgs and units written");
+
+    let started = Instant::now();
+    let bytes = std::fs::read(csv_path)?;
+    let report = store
+        .import_commit(
+            &Actor::system(),
+            ImportKind::Members,
+            &bytes,
+            "members.csv",
+            &ImportScope::everything(),
+            None,
+        )
+        .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let written = report.counts.to_write();
+    store
+        .execute_raw(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .await?;
+    store.close().await;
+    if !report.committed || written != report.rows {
+        bail!(
+            "import wrote {written} of {} rows; first errors: {:?}",
+            report.rows,
+            report.errors.iter().take(5).collect::<Vec<_>>()
+        );
+    }
+    println!(
+        "{}",
+        json!({
+            "pg_import": {
+                "rows": report.rows,
                 "seconds": seconds,
                 "rows_per_second": report.rows as f64 / seconds,
             }

@@ -637,6 +637,7 @@ async fn a_failed_commit_writes_nothing() {
             .await;
         assert!(matches!(r, Err(Error::Db(_))), "{eng}: {r:?}");
         assert_unchanged(eng, store, &before, "a commit that failed half-way").await;
+        foreign_keys_on(eng, store).await;
     }
 }
 
@@ -677,5 +678,319 @@ async fn templates_come_back_in() {
                 .await;
             expect_invalid(eng, r, Some("file"), "没有数据行");
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 会员名册 at scale: the commit's two roads (new people written at once, stored people planned)
+// ---------------------------------------------------------------------------------------------
+
+const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵"];
+const GIVEN: [&str; 8] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊"];
+
+/// Foreign keys are enforced on every connection of the store, and each has its own page
+/// cache size (a member import changes both on its connection while it writes, and must put
+/// them back).
+async fn foreign_keys_on(eng: &str, store: &Store) {
+    let bad = store
+        .execute_raw(
+            "INSERT INTO memberships (member_id, org_id, valid_from) VALUES (987654321, 1, '2020-01-01')",
+        )
+        .await;
+    assert!(bad.is_err(), "{eng}: a period of nobody is refused");
+    if store.engine() != gonghui_store::Engine::Sqlite {
+        return;
+    }
+    // Hold every connection of the pool and ask each.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut tx = store.read().await.expect("read");
+        let (on,): (i64,) = tx
+            .one(
+                &sea_query::Query::select()
+                    .expr(sea_query::Expr::cust("foreign_keys"))
+                    .from_function(
+                        sea_query::Func::cust(sea_query::Alias::new("pragma_foreign_keys")),
+                        sea_query::Alias::new("p"),
+                    )
+                    .to_owned(),
+            )
+            .await
+            .expect("pragma_foreign_keys");
+        assert_eq!(on, 1, "{eng}: foreign keys on");
+        let (cache,): (i64,) = tx
+            .one(
+                &sea_query::Query::select()
+                    .expr(sea_query::Expr::cust("cache_size"))
+                    .from_function(
+                        sea_query::Func::cust(sea_query::Alias::new("pragma_cache_size")),
+                        sea_query::Alias::new("p"),
+                    )
+                    .to_owned(),
+            )
+            .await
+            .expect("pragma_cache_size");
+        assert_eq!(cache, -65536, "{eng}: the store's page cache size");
+        held.push(tx);
+    }
+}
+
+/// The stored columns of one member as text (with each one's storage class on SQLite), so a
+/// row written by the import can be compared with one written by `Store::create_member`.
+async fn raw_member(store: &Store, id_number: &str) -> String {
+    let sqlite = store.engine() == gonghui_store::Engine::Sqlite;
+    let cols = [
+        "name",
+        "name_pinyin",
+        "name_initials",
+        "sex",
+        "birth_date",
+        "phone",
+        "ethnicity",
+        "education",
+        "migrant_worker",
+        "dispatched_worker",
+        "new_employment_group",
+        "join_date",
+        "join_method",
+        "status",
+        "org_id",
+        "created_at",
+        "updated_at",
+    ];
+    let parts: Vec<String> = cols
+        .iter()
+        .map(|c| {
+            if c.ends_with("_at") {
+                // The times differ; their type and shape must not.
+                if sqlite {
+                    format!("typeof({c}) || substr({c}, 11, 1) || substr({c}, -6)")
+                } else {
+                    format!("CAST(({c} IS NOT NULL) AS TEXT)")
+                }
+            } else if sqlite {
+                format!("typeof({c}) || ':' || COALESCE(CAST({c} AS TEXT), 'NULL')")
+            } else {
+                format!("COALESCE(CAST({c} AS TEXT), 'NULL')")
+            }
+        })
+        .collect();
+    let q = sea_query::Query::select()
+        .expr(sea_query::Expr::cust(parts.join(" || '|' || ")))
+        .from(sea_query::Alias::new("members"))
+        .and_where(sea_query::ExprTrait::eq(
+            sea_query::Expr::col(sea_query::Alias::new("id_number")),
+            id_number,
+        ))
+        .to_owned();
+    let mut tx = store.read().await.expect("read");
+    let (row,): (String,) = tx.one(&q).await.expect("raw member");
+    row
+}
+
+/// The outcome of a preview or commit, row by row, for comparing the two.
+fn outcome(
+    p: &Preview,
+) -> (
+    gonghui_store::import::Counts,
+    Vec<(usize, RowStatus)>,
+    String,
+) {
+    (p.counts, p.statuses.clone(), preview_errors(p))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_roster_writes_new_people_at_once_and_plans_the_stored_ones() {
+    let (engines, fixtures) = fixtures("big_roster").await;
+    for ((eng, store), f) in engines.iter().zip(&fixtures) {
+        // Two people who left their union: one comes back, one comes back "before" leaving.
+        let leaver = |i: usize| f.joint_members[i];
+        for i in 0..2 {
+            store
+                .set_member_status(
+                    &sys(),
+                    leaver(i),
+                    gonghui_domain::MemberStatus::Left,
+                    Some(date(2024, 1, 1)),
+                )
+                .await
+                .expect("leave");
+        }
+        let liu = id_number("421081", "19900610", 21);
+        let chen = id_number("421081", "19900611", 22);
+        let zhang = id_number("421081", "19850310", 11);
+        let li = id_number("421081", "19850311", 12);
+        let sun = id_number("421024", "19780515", 31);
+        // A person with every column filled, and the same person's twin made by the form.
+        let full = id_number("421081", "19880808", 801);
+        let twin = id_number("421081", "19880808", 803);
+
+        let mut csv = String::from(
+            "姓名,身份证号码,所在工会,入会日期,手机号码,是否农民工,是否劳务派遣工,新就业形态群体,入会方式,民族,学历\n",
+        );
+        csv.push_str(&format!(
+            "全填,{},{ENTERPRISE_NAME},2020-05-06,13812345678,是,否,外卖配送员,集体入会,汉族,本科\n",
+            full.as_str()
+        ));
+        let n = 3000;
+        let mut new_ids = Vec::new();
+        for i in 0..n {
+            let birth = date(1980, 1, 1) + chrono::Days::new((i / 500) as u64);
+            let id = id_number(
+                "421081",
+                &birth.format("%Y%m%d").to_string(),
+                100 + (i % 500) as u32,
+            );
+            let name = format!("{}{}", SURNAMES[i % 8], GIVEN[(i / 8) % 8]);
+            // Half by name, half by system number; some flags on.
+            let org = if i < n / 2 {
+                ENTERPRISE_NAME.to_owned()
+            } else {
+                format!("#{}", f.joint)
+            };
+            let migrant = if i % 3 == 0 { "是" } else { "" };
+            csv.push_str(&format!(
+                "{name},{},{org},2019-0{}-1{},,{migrant},,,,,\n",
+                id.as_str(),
+                1 + i % 9,
+                i % 10
+            ));
+            new_ids.push(id);
+            // Stored and refused rows in the middle of full statements and batches.
+            match i {
+                100 => csv.push_str(&format!(
+                    "张伟,{},{ENTERPRISE_NAME},,,,,,,,\n",
+                    zhang.as_str()
+                )),
+                101 => csv.push_str(&format!(
+                    "李娜,{},{ENTERPRISE_NAME},,13900001111,,,,,,\n",
+                    li.as_str()
+                )),
+                2100 => csv.push_str(&format!(
+                    "孙强,{},{ENTERPRISE_NAME},,,,,,,,\n",
+                    sun.as_str()
+                )),
+                2101 => csv.push_str(&format!(
+                    "刘洋,{},{ENTERPRISE_NAME},2024-06-01,,,,,,,\n",
+                    liu.as_str()
+                )),
+                2102 => csv.push_str(&format!(
+                    "陈静,{},{ENTERPRISE_NAME},2023-06-01,,,,,,,\n",
+                    chen.as_str()
+                )),
+                2103 => csv.push_str(&format!(
+                    "早入,{},{ENTERPRISE_NAME},1970-01-01,,,,,,,\n",
+                    id_number("421081", "19950101", 951).as_str()
+                )),
+                2104 => csv.push_str(&format!(
+                    "重复,{},{ENTERPRISE_NAME},,,,,,,,\n",
+                    new_ids[5].as_str()
+                )),
+                2999 => csv.push_str(&format!(
+                    "无会,{},不存在的工会,,,,,,,,\n",
+                    id_number("421081", "19950102", 952).as_str()
+                )),
+                _ => {}
+            }
+        }
+        let members_before = table_count(store, "members").await;
+        let periods_before = table_count(store, "memberships").await;
+        let p = preview(store, ImportKind::Members, csv.as_bytes(), "名册.csv").await;
+        let r = commit(store, ImportKind::Members, csv.as_bytes(), "名册.csv").await;
+        assert!(r.committed, "{eng}");
+        assert_eq!(
+            outcome(&r),
+            outcome(&p),
+            "{eng}: the commit did what the preview said"
+        );
+        assert_eq!(
+            (
+                r.counts.new,
+                r.counts.changed,
+                r.counts.unchanged,
+                r.counts.invalid
+            ),
+            (n + 2, 1, 1, 5),
+            "{eng}: {}",
+            preview_errors(&r)
+        );
+        assert_eq!(r.rows, n + 9, "{eng}");
+        assert_eq!(r.statuses.len(), r.rows, "{eng}");
+        assert!(
+            r.statuses.windows(2).all(|w| w[0].0 < w[1].0),
+            "{eng}: rows in order"
+        );
+        // Lines: the header, the full row, then new row i at 3 + i + the rows added before it.
+        assert_eq!(status_of(&r, 104), RowStatus::Unchanged, "{eng}: 张伟");
+        assert_eq!(status_of(&r, 106), RowStatus::Changed, "{eng}: 李娜");
+        error_at(&r, 2106, "身份证号码", "请办理会籍转接");
+        assert_eq!(status_of(&r, 2108), RowStatus::New, "{eng}: 刘洋 rejoined");
+        error_at(&r, 2110, "入会日期", "上次会籍结束");
+        error_at(&r, 2112, "入会日期", "出生日期");
+        error_at(&r, 2114, "身份证号码", "与第8行的身份证号码重复");
+        error_at(&r, 3010, "所在工会", "不存在的工会");
+
+        assert_eq!(
+            table_count(store, "members").await,
+            members_before + n as i64 + 1,
+            "{eng}: the rejoining person keeps their record"
+        );
+        assert_eq!(
+            table_count(store, "memberships").await,
+            periods_before + n as i64 + 2,
+            "{eng}: one period per new member and one for the rejoining"
+        );
+        for id in [&new_ids[0], &new_ids[n - 1], &liu] {
+            let m = store.member_by_id_number(id).await.unwrap().unwrap();
+            let periods = store.memberships(m.id).await.unwrap();
+            assert!(
+                periods.iter().filter(|p| p.valid_to.is_none()).count() == 1,
+                "{eng}: one open period: {periods:?}"
+            );
+        }
+        let m = store
+            .member_by_id_number(&new_ids[n - 1])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.org_id, Some(f.joint), "{eng}: by system number");
+        let m = store.member_by_id_number(&li).await.unwrap().unwrap();
+        assert_eq!(m.phone.as_deref(), Some("13900001111"), "{eng}");
+        counts_in_step(eng, store, "a big members import").await;
+
+        // The import's rows read back exactly like the form's.
+        let mut input = member_input("全填", twin.clone(), date(2020, 5, 6));
+        input.phone = Some(gonghui_domain::Phone::parse("13812345678").unwrap());
+        input.migrant_worker = true;
+        input.new_employment_group = Some(gonghui_domain::NewEmploymentGroup::DeliveryRider);
+        input.join_method = gonghui_domain::JoinMethod::Collective;
+        input.ethnicity = Some("汉族".into());
+        input.education = Some(gonghui_domain::Education::Bachelor);
+        store
+            .create_member(&sys(), f.enterprise, input)
+            .await
+            .unwrap();
+        assert_eq!(
+            raw_member(store, full.as_str()).await,
+            raw_member(store, twin.as_str()).await,
+            "{eng}: stored alike"
+        );
+
+        foreign_keys_on(eng, store).await;
+        let snap = snapshot(store).await;
+        let again = commit(store, ImportKind::Members, csv.as_bytes(), "名册.csv").await;
+        assert_eq!(
+            (
+                again.counts.new,
+                again.counts.changed,
+                again.counts.unchanged,
+                again.counts.invalid
+            ),
+            (0, 0, n + 4, 5),
+            "{eng}: {}",
+            preview_errors(&again)
+        );
+        assert!(!again.committed, "{eng}: nothing to write");
+        assert_unchanged(eng, store, &snap, "re-import of a big roster").await;
     }
 }

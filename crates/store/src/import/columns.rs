@@ -2,10 +2,12 @@
 //! spreadsheets use, and how one cell becomes a value. Cell readers return the Chinese message
 //! for that cell; the row readers collect them per column.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use gonghui_domain::{Invalid, to_half_width};
 
-use super::sheet::{Cell, number_text};
+use super::sheet::{CellRef, number_text};
 
 /// One column of an import.
 #[derive(Debug, Clone, Copy)]
@@ -439,49 +441,97 @@ impl Mapping {
 /// A cell's problem, or its value.
 pub type CellResult<T> = Result<T, String>;
 
-fn formula_problems(cell: &Cell) -> Option<String> {
+fn formula_problems(cell: CellRef<'_>) -> Option<String> {
     match cell {
-        Cell::NoValue => Some(
+        CellRef::NoValue => Some(
             "这是公式，但文件中没有保存计算结果。请在 Excel 中打开文件、保存后再上传，或把公式复制后“粘贴为数值”"
                 .into(),
         ),
-        Cell::Error(e) => Some(format!(
+        CellRef::Error(e) => Some(format!(
             "单元格是 Excel 错误值 {e}，请改为正确的内容"
         )),
         _ => None,
     }
 }
 
+/// True when [`text`] (`half_width`) or [`name_text`] would return `s` unchanged: no spaces
+/// at the ends or doubled, no other whitespace, and (for `text`) no full-width letters.
+fn is_clean(s: &str, half_width: bool) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        if c == ' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if c.is_ascii() {
+            if c.is_ascii_control() {
+                return false;
+            }
+        } else if c.is_whitespace() || (half_width && ('\u{FF01}'..='\u{FF5E}').contains(&c)) {
+            return false;
+        }
+    }
+    !prev_space || s.is_empty()
+}
+
 /// Text with full-width letters and digits made half-width and stray spaces (including the
 /// ideographic space and non-breaking space) trimmed and collapsed. `None` when empty.
-pub fn text(cell: &Cell) -> CellResult<Option<String>> {
+pub fn text(cell: CellRef<'_>) -> CellResult<Option<String>> {
+    Ok(text_cow(cell)?.map(Cow::into_owned))
+}
+
+/// [`text`], borrowing the cell's own text when it needs no cleaning.
+pub fn text_cow<'a>(cell: CellRef<'a>) -> CellResult<Option<Cow<'a, str>>> {
     if let Some(p) = formula_problems(cell) {
         return Err(p);
     }
-    let raw = cell.text().replace('\u{a0}', " ");
+    let raw = cell.text();
+    // Most cells need no cleaning: taken as they are.
+    if is_clean(&raw, true) {
+        return Ok((!raw.is_empty()).then_some(raw));
+    }
+    let raw = raw.replace('\u{a0}', " ");
     let t = to_half_width(&raw);
     let t: Vec<&str> = t.split_whitespace().collect();
     let t = t.join(" ");
-    Ok((!t.is_empty()).then_some(t))
+    Ok((!t.is_empty()).then_some(Cow::Owned(t)))
 }
 
 /// A name (of a unit, union or person): as [`text`], but Chinese names keep their full-width
 /// punctuation (（）、) as typed, only spaces are cleaned.
-pub fn name_text(cell: &Cell) -> CellResult<Option<String>> {
+pub fn name_text(cell: CellRef<'_>) -> CellResult<Option<String>> {
+    Ok(name_cow(cell)?.map(Cow::into_owned))
+}
+
+/// [`name_text`], borrowing the cell's own text when it needs no cleaning.
+pub fn name_cow<'a>(cell: CellRef<'a>) -> CellResult<Option<Cow<'a, str>>> {
     if let Some(p) = formula_problems(cell) {
         return Err(p);
     }
-    let raw = cell.text().replace(['\u{a0}', '\u{3000}'], " ");
+    let raw = cell.text();
+    if is_clean(&raw, false) {
+        return Ok((!raw.is_empty()).then_some(raw));
+    }
+    let raw = raw.replace(['\u{a0}', '\u{3000}'], " ");
     let t: Vec<&str> = raw.split_whitespace().collect();
     let t = t.join(" ");
-    Ok((!t.is_empty()).then_some(t))
+    Ok((!t.is_empty()).then_some(Cow::Owned(t)))
 }
 
 /// Text of a code column (USCC, ID number): a code stored as a number has lost its last
 /// digits in Excel (which keeps 15 significant digits), so it is refused, never repaired.
-pub fn code_text(cell: &Cell, what: &str) -> CellResult<Option<String>> {
+pub fn code_text(cell: CellRef<'_>, what: &str) -> CellResult<Option<String>> {
+    Ok(code_cow(cell, what)?.map(Cow::into_owned))
+}
+
+/// [`code_text`], borrowing the cell's own text when it needs no cleaning.
+pub fn code_cow<'a>(cell: CellRef<'a>, what: &str) -> CellResult<Option<Cow<'a, str>>> {
     let shown = match cell {
-        Cell::Number(n) => Some(number_text(*n)),
+        CellRef::Number(n) => Some(number_text(n)),
         _ => None,
     };
     if let Some(shown) = shown {
@@ -489,16 +539,16 @@ pub fn code_text(cell: &Cell, what: &str) -> CellResult<Option<String>> {
         if digits >= 15 || shown.contains(['e', 'E']) {
             return Err(format!(
                 "{what}在文件中是数字格式（显示为 {}），Excel 只保留15位有效数字，后几位已经丢失，无法还原。请把这一列设置为“文本”格式，重新录入或粘贴{what}后再导入",
-                scientific(*match cell {
-                    Cell::Number(n) => n,
+                scientific(match cell {
+                    CellRef::Number(n) => n,
                     _ => unreachable!(),
                 })
             ));
         }
-        return Ok(Some(shown));
+        return Ok(Some(Cow::Owned(shown)));
     }
-    let t = text(cell)?;
-    if let Some(t) = &t {
+    let t = text_cow(cell)?;
+    if let Some(t) = t.as_ref().filter(|t| t.contains(['e', 'E'])) {
         // "4.21081E+17" typed or exported as text: the same loss, already happened.
         let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
         let sci = compact.len() < 18
@@ -529,18 +579,18 @@ fn scientific(n: f64) -> String {
 }
 
 /// A date: an Excel date cell, an Excel serial number, or text in any form the forms accept.
-pub fn date(cell: &Cell) -> CellResult<Option<NaiveDate>> {
+pub fn date(cell: CellRef<'_>) -> CellResult<Option<NaiveDate>> {
     if let Some(p) = formula_problems(cell) {
         return Err(p);
     }
     match cell {
-        Cell::Empty => Ok(None),
-        Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) => gonghui_domain::excel_serial_date(*n)
+        CellRef::Empty => Ok(None),
+        CellRef::Date(d) => Ok(Some(d)),
+        CellRef::Number(n) => gonghui_domain::excel_serial_date(n)
             .map(Some)
-            .ok_or_else(|| format!("“{}”不是日期，请按 2024-03-01 的格式填写", number_text(*n))),
+            .ok_or_else(|| format!("“{}”不是日期，请按 2024-03-01 的格式填写", number_text(n))),
         _ => {
-            let Some(t) = text(cell)? else {
+            let Some(t) = text_cow(cell)? else {
                 return Ok(None);
             };
             // A serial number that arrived as text (a CSV saved from a date column).
@@ -550,21 +600,39 @@ pub fn date(cell: &Cell) -> CellResult<Option<NaiveDate>> {
             {
                 return Ok(Some(d));
             }
+            if let Some(d) = iso_date(&t) {
+                return Ok(Some(d));
+            }
             gonghui_domain::parse_date(&t).map(Some).map_err(|e| e.0)
         }
     }
 }
 
+/// A date written exactly as 2024-03-01 (what `parse_date` would read it as, without its
+/// rewriting of the other forms).
+fn iso_date(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 /// A whole number ≥ 0 (headcounts).
-pub fn count(cell: &Cell, label: &str) -> CellResult<Option<i64>> {
+pub fn count(cell: CellRef<'_>, label: &str) -> CellResult<Option<i64>> {
     if let Some(p) = formula_problems(cell) {
         return Err(p);
     }
     let bad = || format!("{label}应为0或正整数，例如 120");
     match cell {
-        Cell::Empty => Ok(None),
-        Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 1e12 => Ok(Some(*n as i64)),
-        Cell::Number(_) => Err(bad()),
+        CellRef::Empty => Ok(None),
+        CellRef::Number(n) if n.fract() == 0.0 && (0.0..1e12).contains(&n) => Ok(Some(n as i64)),
+        CellRef::Number(_) => Err(bad()),
         _ => match text(cell)? {
             None => Ok(None),
             Some(t) => {
@@ -581,14 +649,17 @@ pub fn count(cell: &Cell, label: &str) -> CellResult<Option<i64>> {
 }
 
 /// 是/否 and the ways spreadsheets write it. `None` when empty.
-pub fn yes_no(cell: &Cell, label: &str) -> CellResult<Option<bool>> {
+pub fn yes_no(cell: CellRef<'_>, label: &str) -> CellResult<Option<bool>> {
     if let Some(p) = formula_problems(cell) {
         return Err(p);
     }
     match cell {
-        Cell::Bool(b) => Ok(Some(*b)),
-        Cell::Number(n) if *n == 1.0 => Ok(Some(true)),
-        Cell::Number(n) if *n == 0.0 => Ok(Some(false)),
+        CellRef::Bool(b) => Ok(Some(b)),
+        CellRef::Number(1.0) => Ok(Some(true)),
+        CellRef::Number(0.0) => Ok(Some(false)),
+        CellRef::Empty => Ok(None),
+        CellRef::Text("是") => Ok(Some(true)),
+        CellRef::Text("否") => Ok(Some(false)),
         _ => match text(cell)?.as_deref().map(str::to_uppercase).as_deref() {
             None => Ok(None),
             Some("是" | "Y" | "YES" | "TRUE" | "1" | "√" | "✓" | "有") => Ok(Some(true)),
@@ -600,13 +671,13 @@ pub fn yes_no(cell: &Cell, label: &str) -> CellResult<Option<bool>> {
 
 /// A coded value by its Chinese label (or code), with extra accepted spellings.
 pub fn coded<T: Copy>(
-    cell: &Cell,
+    cell: CellRef<'_>,
     label: &str,
     from_label: impl Fn(&str) -> Option<T>,
     aliases: &[(&str, T)],
     choices: &[&str],
 ) -> CellResult<Option<T>> {
-    let Some(t) = text(cell)? else {
+    let Some(t) = text_cow(cell)? else {
         return Ok(None);
     };
     if let Some(v) = from_label(&t) {
@@ -620,6 +691,36 @@ pub fn coded<T: Copy>(
         "{label}“{t}”无法识别，请填写：{}",
         choices.join("、")
     ))
+}
+
+/// A vocabulary's labels as `from_label` compares them (made half-width), worked out once for
+/// a file instead of for every cell.
+pub struct Labels<T: 'static> {
+    all: Vec<(String, &'static str, T)>,
+}
+
+impl<T: Copy> Labels<T> {
+    pub fn new(
+        all: &'static [T],
+        label: impl Fn(T) -> &'static str,
+        code: impl Fn(T) -> &'static str,
+    ) -> Labels<T> {
+        Labels {
+            all: all
+                .iter()
+                .map(|v| (to_half_width(label(*v)), code(*v), *v))
+                .collect(),
+        }
+    }
+
+    /// What the generated `from_label` finds for text that [`text`] returned (half-width and
+    /// trimmed already, so only the labels needed converting).
+    pub fn find(&self, t: &str) -> Option<T> {
+        self.all
+            .iter()
+            .find(|(label, code, _)| label == t || *code == t)
+            .map(|(_, _, v)| *v)
+    }
 }
 
 /// A domain parser's refusal as a cell message.
@@ -645,37 +746,122 @@ mod tests {
 
     #[test]
     fn codes_stored_as_numbers_are_refused() {
-        let e = code_text(&Cell::Number(421081198503100000.0), "身份证号码").unwrap_err();
+        let e = code_text(CellRef::Number(421081198503100000.0), "身份证号码").unwrap_err();
         assert!(e.contains("4.21081E+17") && e.contains("文本"), "{e}");
-        let e = code_text(&Cell::Text("4.21081E+17".into()), "身份证号码").unwrap_err();
+        let e = code_text(CellRef::Text("4.21081E+17"), "身份证号码").unwrap_err();
         assert!(e.contains("科学计数法"), "{e}");
         assert_eq!(
-            code_text(&Cell::Text("４２１０８１".into()), "x").unwrap(),
+            code_text(CellRef::Text("４２１０８１"), "x").unwrap(),
             Some("421081".into())
         );
     }
 
     #[test]
     fn cells() {
+        assert_eq!(count(CellRef::Text("1,200人"), "职工人数"), Ok(Some(1200)));
+        assert!(count(CellRef::Number(1.5), "职工人数").is_err());
+        assert_eq!(yes_no(CellRef::Text(" 是 "), "x"), Ok(Some(true)));
+        assert!(yes_no(CellRef::Text("大概"), "x").is_err());
         assert_eq!(
-            count(&Cell::Text("1,200人".into()), "职工人数"),
-            Ok(Some(1200))
-        );
-        assert!(count(&Cell::Number(1.5), "职工人数").is_err());
-        assert_eq!(yes_no(&Cell::Text(" 是 ".into()), "x"), Ok(Some(true)));
-        assert!(yes_no(&Cell::Text("大概".into()), "x").is_err());
-        assert_eq!(
-            date(&Cell::Number(45352.0)),
+            date(CellRef::Number(45352.0)),
             Ok(NaiveDate::from_ymd_opt(2024, 3, 1))
         );
         assert_eq!(
-            date(&Cell::Text("2024年3月1日".into())),
+            date(CellRef::Text("2024年3月1日")),
             Ok(NaiveDate::from_ymd_opt(2024, 3, 1))
         );
-        assert!(date(&Cell::NoValue).unwrap_err().contains("公式"));
+        assert!(date(CellRef::NoValue).unwrap_err().contains("公式"));
         assert_eq!(
-            text(&Cell::Text("  石首市\u{3000} 工会 ".into())),
+            text(CellRef::Text("  石首市\u{3000} 工会 ")),
             Ok(Some("石首市 工会".into()))
         );
+    }
+
+    /// The cleaning of `text` and `name_text` as first written, without their fast path.
+    fn cleaned(s: &str, half_width: bool) -> Option<String> {
+        let raw = if half_width {
+            to_half_width(&s.replace('\u{a0}', " "))
+        } else {
+            s.replace(['\u{a0}', '\u{3000}'], " ")
+        };
+        let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!t.is_empty()).then_some(t)
+    }
+
+    #[test]
+    fn clean_cells_are_taken_as_they_are_others_cleaned_as_before() {
+        for s in [
+            "",
+            " ",
+            "张伟",
+            "张 伟",
+            "张  伟",
+            " 张伟",
+            "张伟 ",
+            "张\u{3000}伟",
+            "张\u{a0}伟",
+            "张\t伟",
+            "ＡＢＣ科技（荆州）",
+            "abc-123_x",
+            "a\u{2003}b",
+            "行\n两",
+            "x\u{0}y",
+            "４２１０８１",
+            "石首市楚源纺织有限公司工会",
+        ] {
+            let cell = CellRef::Text(s);
+            assert_eq!(text(cell).unwrap(), cleaned(s, true), "text of {s:?}");
+            assert_eq!(name_text(cell).unwrap(), cleaned(s, false), "name of {s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_written_plainly_read_as_parse_date_reads_them() {
+        for t in [
+            "2024-03-01",
+            "1999-12-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "0000-01-01",
+            "2024-3-01",
+            "2024-03-1x",
+        ] {
+            let fast = iso_date(t);
+            if let Some(d) = fast {
+                assert_eq!(gonghui_domain::parse_date(t).ok(), Some(d), "{t}");
+            }
+            assert_eq!(
+                date(CellRef::Text(t)),
+                gonghui_domain::parse_date(t).map(Some).map_err(|e| e.0),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn labels_find_what_from_label_finds() {
+        use gonghui_domain::{Education, JoinMethod, NewEmploymentGroup};
+        let methods = Labels::new(JoinMethod::ALL, |v| v.label(), |v| v.code());
+        let groups = Labels::new(NewEmploymentGroup::ALL, |v| v.label(), |v| v.code());
+        let educations = Labels::new(Education::ALL, |v| v.label(), |v| v.code());
+        for v in JoinMethod::ALL {
+            for t in [v.label(), v.code()] {
+                assert_eq!(methods.find(t), JoinMethod::from_label(t), "{t}");
+            }
+        }
+        for v in NewEmploymentGroup::ALL {
+            for t in [v.label(), v.code()] {
+                assert_eq!(groups.find(t), NewEmploymentGroup::from_label(t), "{t}");
+            }
+        }
+        for v in Education::ALL {
+            let half = to_half_width(v.label());
+            for t in [half.as_str(), v.code()] {
+                assert_eq!(educations.find(t), Education::from_label(t), "{t}");
+            }
+        }
+        assert_eq!(methods.find("随便"), None);
     }
 }

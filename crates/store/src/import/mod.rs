@@ -11,6 +11,10 @@
 //!       ─▶ <kind>::write   (commit only) batched multi-row writes inside the one transaction
 //! ```
 //!
+//! A 会员名册 commit runs these steps at once instead of one after the other (a thread reads
+//! and checks rows while the transaction writes them; see `members.rs`), because rosters are
+//! the big files and the import must keep pace with the database (docs/benchmarks.md).
+//!
 //! Re-importing a file changes nothing: every row is compared with what is stored, and rows
 //! that match are "unchanged". Cells left empty keep what is stored (an import never erases a
 //! field). A refused file (not a spreadsheet, missing columns, merged headers, too many rows)
@@ -23,6 +27,7 @@ mod columns;
 mod members;
 mod orgs;
 mod sheet;
+mod sqlite_bulk;
 mod units;
 mod xlsx;
 
@@ -40,7 +45,7 @@ pub use sheet::MAX_ROWS;
 pub use xlsx::{result_xlsx, template};
 
 use columns::{Col, Mapping};
-use sheet::{Row, Table};
+use sheet::{CellRef, Row, Table};
 
 gonghui_domain::coded_enum! {
     /// What a file holds.
@@ -283,15 +288,15 @@ pub(crate) struct Sheet {
 }
 
 impl Sheet {
-    pub fn cell<'a>(&self, row: &'a Row, key: &str) -> &'a sheet::Cell {
+    pub fn cell<'a>(&self, row: &'a Row, key: &str) -> CellRef<'a> {
         let i = self
             .cols
             .iter()
             .position(|c| c.key == key)
             .expect("a known column key");
         match self.map.at[i] {
-            Some(c) => row.get(c),
-            None => &sheet::Cell::Empty,
+            Some(c) => row.get(c).view(),
+            None => CellRef::Empty,
         }
     }
 
@@ -305,65 +310,95 @@ impl Sheet {
 }
 
 /// True for the template's example row left in the file.
-fn is_example(cols: &[Col], map: &Mapping, row: &Row) -> bool {
+fn is_example(cols: &[Col], map: &Mapping, cells: &[CellRef<'_>]) -> bool {
     cols.iter().zip(&map.at).all(|(c, at)| {
-        let v = at.map(|i| row.get(i).text()).unwrap_or_default();
+        let v = at
+            .and_then(|i| cells.get(i))
+            .map(|cell| cell.text())
+            .unwrap_or_default();
         v.trim() == c.example
     })
 }
 
-/// Read the file and map its columns. Pure CPU work: callers run it off the async workers.
-fn read_sheet(kind: ImportKind, bytes: &[u8], filename: &str) -> Result<Sheet> {
-    let cols = kind.columns();
-    let header_of = |cells: &[String]| {
+/// Whether a row of the file's top rows is this import's header row.
+fn header_test(cols: &'static [Col]) -> impl Fn(&[String]) -> bool {
+    move |cells: &[String]| {
         let m = Mapping::of(cols, cells);
         m.at.iter().filter(|a| a.is_some()).count() >= 2
             || cols
                 .iter()
                 .zip(&m.at)
                 .any(|(c, a)| c.required && a.is_some())
-    };
-    let mut table = sheet::read(bytes, filename, &header_of)?;
-    let map = Mapping::of(cols, &table.headers);
+    }
+}
+
+/// The refusal of a file whose header lacks required columns (`None` when all are there).
+fn missing_columns(kind: ImportKind, header: &sheet::Header, map: &Mapping) -> Option<Error> {
+    let cols = kind.columns();
     let missing = map.missing_required(cols);
-    if !missing.is_empty() {
-        let found: Vec<&str> = table
-            .headers
-            .iter()
-            .map(|h| h.trim())
-            .filter(|h| !h.is_empty())
-            .collect();
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "文件缺少必填的列：{}。{}的必填列为 {}；文件第{}行的列标题是：{}。请使用下载的模板，或把列标题改为模板中的名称",
-                missing.join("、"),
-                kind.label(),
-                cols.iter()
-                    .filter(|c| c.required)
-                    .map(|c| c.label)
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                table.header_line,
-                if found.is_empty() {
-                    "（空）".to_owned()
-                } else {
-                    found.join("、")
-                }
-            ),
-        ));
+    if missing.is_empty() {
+        return None;
+    }
+    let found: Vec<&str> = header
+        .headers
+        .iter()
+        .map(|h| h.trim())
+        .filter(|h| !h.is_empty())
+        .collect();
+    Some(Error::invalid(
+        "file",
+        format!(
+            "文件缺少必填的列：{}。{}的必填列为 {}；文件第{}行的列标题是：{}。请使用下载的模板，或把列标题改为模板中的名称",
+            missing.join("、"),
+            kind.label(),
+            cols.iter()
+                .filter(|c| c.required)
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+                .join("、"),
+            header.line,
+            if found.is_empty() {
+                "（空）".to_owned()
+            } else {
+                found.join("、")
+            }
+        ),
+    ))
+}
+
+const EXAMPLE_SKIPPED: &str = "已跳过模板中的示例行（与模板示例完全相同的行不会导入）。";
+
+fn no_data_rows(header_line: usize) -> Error {
+    Error::invalid(
+        "file",
+        format!("文件中除列标题（第{header_line}行）外没有数据行"),
+    )
+}
+
+/// Read the file and map its columns. Pure CPU work: callers run it off the async workers.
+fn read_sheet(kind: ImportKind, bytes: &[u8], filename: &str) -> Result<Sheet> {
+    let cols = kind.columns();
+    let mut table = sheet::read(bytes, filename, &header_test(cols))?;
+    let map = Mapping::of(cols, &table.headers);
+    let header = sheet::Header {
+        format: table.format.clone(),
+        line: table.header_line,
+        headers: table.headers.clone(),
+    };
+    if let Some(e) = missing_columns(kind, &header, &map) {
+        return Err(e);
     }
     let mut notes = vec![];
     let before = table.rows.len();
-    table.rows.retain(|r| !is_example(cols, &map, r));
+    table.rows.retain(|r| {
+        let cells: Vec<CellRef<'_>> = r.cells.iter().map(sheet::Cell::view).collect();
+        !is_example(cols, &map, &cells)
+    });
     if table.rows.len() < before {
-        notes.push("已跳过模板中的示例行（与模板示例完全相同的行不会导入）。".into());
+        notes.push(EXAMPLE_SKIPPED.into());
     }
     if table.rows.is_empty() {
-        return Err(Error::invalid(
-            "file",
-            format!("文件中除列标题（第{}行）外没有数据行", table.header_line),
-        ));
+        return Err(no_data_rows(table.header_line));
     }
     Ok(Sheet {
         table,
@@ -471,8 +506,11 @@ async fn read_and_parse(kind: ImportKind, bytes: &[u8], filename: &str) -> Resul
     let bytes = bytes.to_vec();
     let filename = filename.to_owned();
     let job = tokio::task::spawn_blocking(move || -> Result<(Sheet, Parsed)> {
+        let t = Instant::now();
         let sheet = read_sheet(kind, &bytes, &filename)?;
+        tracing::debug!(elapsed = ?t.elapsed(), "import: read");
         let parsed = parse(kind, &sheet);
+        tracing::debug!(elapsed = ?t.elapsed(), "import: parse");
         Ok((sheet, parsed))
     });
     match job.await {
@@ -486,7 +524,7 @@ async fn plan(tx: &mut Tx, scope: &ImportScope, sheet: &Sheet, parsed: Parsed) -
     Ok(match parsed {
         Parsed::Units(rows) => Plan::Units(units::plan(tx, scope, sheet, rows).await?),
         Parsed::Orgs(rows) => Plan::Orgs(orgs::plan(tx, scope, sheet, rows).await?),
-        Parsed::Members(rows) => Plan::Members(members::plan(tx, scope, sheet, rows).await?),
+        Parsed::Members(rows) => Plan::Members(members::plan(tx, scope, rows).await?),
     })
 }
 
@@ -549,24 +587,34 @@ impl Store {
         progress: Option<&ImportProgress>,
     ) -> Result<ImportReport> {
         let started = Instant::now();
-        let (sheet, parsed) = read_and_parse(kind, bytes, filename).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "import: parsed");
-        let mut tx = self.begin().await?;
-        let plan = plan(&mut tx, scope, &sheet, parsed).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "import: planned");
-        let mut report = plan.preview(kind, filename, &sheet);
-        if let Some(p) = progress {
-            p.start(report.counts.to_write());
-        }
+        let (mut tx, mut report) = if kind == ImportKind::Members {
+            // Rosters are the big files: read, checked and written at the same time.
+            let mut tx = self.begin().await?;
+            let report = members::commit(&mut tx, scope, bytes, filename, progress).await?;
+            (tx, report)
+        } else {
+            let (sheet, parsed) = read_and_parse(kind, bytes, filename).await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "import: parsed");
+            let mut tx = self.begin().await?;
+            let plan = plan(&mut tx, scope, &sheet, parsed).await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "import: planned");
+            let report = plan.preview(kind, filename, &sheet);
+            if let Some(p) = progress {
+                p.start(report.counts.to_write());
+            }
+            if report.counts.to_write() > 0 {
+                let touched = match plan {
+                    Plan::Units(rows) => units::write(&mut tx, rows, progress).await?,
+                    Plan::Orgs(rows) => orgs::write(&mut tx, rows, progress).await?,
+                    Plan::Members(rows) => members::write(&mut tx, rows, progress).await?,
+                };
+                tracing::debug!(elapsed = ?started.elapsed(), "import: written");
+                refresh_counts(&mut tx, touched).await?;
+                tracing::debug!(elapsed = ?started.elapsed(), "import: counts refreshed");
+            }
+            (tx, report)
+        };
         if report.counts.to_write() > 0 {
-            let touched = match plan {
-                Plan::Units(rows) => units::write(&mut tx, rows, progress).await?,
-                Plan::Orgs(rows) => orgs::write(&mut tx, rows, progress).await?,
-                Plan::Members(rows) => members::write(&mut tx, rows, progress).await?,
-            };
-            tracing::debug!(elapsed = ?started.elapsed(), "import: written");
-            refresh_counts(&mut tx, touched).await?;
-            tracing::debug!(elapsed = ?started.elapsed(), "import: counts refreshed");
             audit::record::<(), _>(
                 &mut tx,
                 actor,
@@ -582,6 +630,7 @@ impl Store {
                 }),
             )
             .await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "import: audited");
             tx.commit().await?;
             tracing::debug!(elapsed = ?started.elapsed(), "import: committed");
             report.committed = true;

@@ -47,6 +47,12 @@ pub(crate) struct OrgIndex {
 
 impl OrgIndex {
     pub async fn load(tx: &mut Tx, scope: &ImportScope) -> Result<OrgIndex> {
+        let orgs: Vec<Org> = tx.all(&OrgIndex::query(scope)).await?;
+        Ok(OrgIndex::from_orgs(orgs))
+    }
+
+    /// The query [`OrgIndex::load`] runs: the active orgs of the scope.
+    pub fn query(scope: &ImportScope) -> sea_query::SelectStatement {
         let mut q = select_orgs()
             .and_where(Expr::col((Orgs::Table, Orgs::Status)).eq(ACTIVE))
             .to_owned();
@@ -56,7 +62,10 @@ impl OrgIndex {
                 &scope.subtree,
             ));
         }
-        let orgs: Vec<Org> = tx.all(&q).await?;
+        q
+    }
+
+    pub fn from_orgs(orgs: Vec<Org>) -> OrgIndex {
         let mut index = OrgIndex {
             by_id: HashMap::with_capacity(orgs.len()),
             by_name: HashMap::with_capacity(orgs.len()),
@@ -71,7 +80,7 @@ impl OrgIndex {
             }
         }
         index.orgs = orgs;
-        Ok(index)
+        index
     }
 
     pub fn find(&self, id: i64) -> Option<&Org> {

@@ -597,6 +597,181 @@ pub(crate) async fn refresh_orgs(tx: &mut Tx, org_ids: &[i64]) -> Result<()> {
     write_years(tx, &own_years, &sub_years).await
 }
 
+/// Add counts that the caller computed row by row (a bulk insert of members knows each new
+/// member's union, sex, flags and join year): `own` to the own counts of each org, `joined`
+/// (org, year) to its yearly counts, and both to the subtree sums of its lineage. They are the
+/// sums [`refresh_orgs`] would reach by recounting those orgs, without reading their members
+/// again; tests/stats.rs recounts everything after imports to hold the two in step. Additions
+/// only (no count may go down here). `paths` may hold the orgs' materialized paths (the caller
+/// often has them); the others are read.
+pub(crate) async fn add_own(
+    tx: &mut Tx,
+    own: &BTreeMap<i64, Counts>,
+    joined: &BTreeMap<(i64, i64), i64>,
+    paths: &HashMap<i64, String>,
+) -> Result<()> {
+    let own: Vec<(i64, Counts)> = own
+        .iter()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|(o, c)| (*o, *c))
+        .collect();
+    let joined: Vec<((i64, i64), i64)> = joined
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|(k, n)| (*k, *n))
+        .collect();
+    if own.is_empty() && joined.is_empty() {
+        return Ok(());
+    }
+    if own.iter().any(|(_, c)| c.0.iter().any(|v| *v < 0)) || joined.iter().any(|(_, n)| *n < 0) {
+        return Err(crate::Error::Io("统计数只能在这里增加".into()));
+    }
+    lock_root(tx).await?;
+    let ids: BTreeSet<i64> = own
+        .iter()
+        .map(|(o, _)| *o)
+        .chain(joined.iter().map(|((o, _), _)| *o))
+        .collect();
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|o| !paths.contains_key(o))
+        .collect();
+    let mut read: HashMap<i64, String> = HashMap::new();
+    for chunk in missing.chunks(CHUNK) {
+        let rows: Vec<(i64, String)> = tx
+            .all(
+                &Query::select()
+                    .columns([Orgs::Id, Orgs::Path])
+                    .from(Orgs::Table)
+                    .and_where(Expr::col(Orgs::Id).is_in(chunk.iter().copied()))
+                    .to_owned(),
+            )
+            .await?;
+        read.extend(rows);
+    }
+    let lineages: HashMap<i64, Vec<i64>> = ids
+        .iter()
+        .filter_map(|o| {
+            paths
+                .get(o)
+                .or_else(|| read.get(o))
+                .map(|p| (*o, path_ids(p)))
+        })
+        .collect();
+    let none = Vec::new();
+    let lineage = |org: i64| lineages.get(&org).unwrap_or(&none);
+
+    // One upsert per org carries both its own and its subtree additions. Each org is in its
+    // own lineage; its ancestors are few, so they gather in a small map merged in after.
+    let mut orgs: Vec<(i64, (Counts, Counts))> = own.iter().map(|(o, c)| (*o, (*c, *c))).collect();
+    let mut upper: BTreeMap<i64, Counts> = BTreeMap::new();
+    for (org, c) in &own {
+        for a in lineage(*org).iter().filter(|a| **a != *org) {
+            upper.entry(*a).or_default().add(c);
+        }
+    }
+    merge_sums(
+        &mut orgs,
+        upper,
+        |(_, s), c| s.add(&c),
+        |c| (Counts::default(), c),
+    );
+    // Only the quantities that change (a members import touches five of sixteen).
+    let used: Vec<usize> = (0..N)
+        .filter(|i| orgs.iter().any(|(_, (c, s))| c.0[*i] != 0 || s.0[*i] != 0))
+        .collect();
+    let mut cols = vec![col("org_id")];
+    cols.extend(used.iter().map(|i| col(FIELDS[*i])));
+    cols.extend(used.iter().map(|i| sub_col(FIELDS[*i])));
+    for chunk in orgs.chunks(rows_per_statement(cols.len())) {
+        let mut stmt = Query::insert()
+            .into_table(OrgCounts::Table)
+            .columns(cols.clone())
+            .to_owned();
+        for (id, (c, s)) in chunk {
+            let mut vals: Vec<Expr> = vec![(*id).into()];
+            vals.extend(used.iter().map(|i| Expr::val(c.0[*i])));
+            vals.extend(used.iter().map(|i| Expr::val(s.0[*i])));
+            stmt.values_panic(vals);
+        }
+        let mut on = OnConflict::column(OrgCounts::OrgId);
+        for f in used.iter().map(|i| FIELDS[*i]) {
+            on.value(col(f), Expr::cust(format!("org_counts.{f} + excluded.{f}")));
+            on.value(
+                sub_col(f),
+                Expr::cust(format!("org_counts.sub_{f} + excluded.sub_{f}")),
+            );
+        }
+        stmt.on_conflict(on);
+        tx.execute(&stmt).await?;
+    }
+
+    let mut years: Vec<((i64, i64), (i64, i64))> =
+        joined.iter().map(|(k, n)| (*k, (*n, *n))).collect();
+    let mut upper: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for ((o, y), n) in &joined {
+        for a in lineage(*o).iter().filter(|a| **a != *o) {
+            *upper.entry((*a, *y)).or_default() += n;
+        }
+    }
+    merge_sums(&mut years, upper, |(_, s), n| *s += n, |n| (0, n));
+    for chunk in years.chunks(rows_per_statement(4)) {
+        let mut stmt = Query::insert()
+            .into_table(OrgYearCounts::Table)
+            .columns([
+                OrgYearCounts::OrgId,
+                OrgYearCounts::Year,
+                OrgYearCounts::Joined,
+                OrgYearCounts::SubJoined,
+            ])
+            .to_owned();
+        for ((o, y), (j, sj)) in chunk {
+            stmt.values_panic([(*o).into(), (*y).into(), (*j).into(), (*sj).into()]);
+        }
+        stmt.on_conflict(
+            OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year])
+                .value(
+                    OrgYearCounts::Joined,
+                    Expr::cust("org_year_counts.joined + excluded.joined"),
+                )
+                .value(
+                    OrgYearCounts::SubJoined,
+                    Expr::cust("org_year_counts.sub_joined + excluded.sub_joined"),
+                )
+                .to_owned(),
+        );
+        tx.execute(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// Add `upper`'s sums into the key-sorted `rows` (`add` for a key present, `new` for a key
+/// that is not), keeping them sorted.
+fn merge_sums<K: Ord + Copy, V, S: Copy>(
+    rows: &mut Vec<(K, V)>,
+    upper: BTreeMap<K, S>,
+    add: impl Fn(&mut V, S),
+    new: impl Fn(S) -> V,
+) {
+    let mut extra = Vec::new();
+    for (k, s) in upper {
+        match rows.binary_search_by(|(r, _)| r.cmp(&k)) {
+            Ok(i) => add(&mut rows[i].1, s),
+            Err(_) => extra.push((k, new(s))),
+        }
+    }
+    if !extra.is_empty() {
+        rows.extend(extra);
+        rows.sort_by_key(|r| r.0);
+    }
+}
+
+/// Rows per multi-row statement of `width` bound values each (both engines allow 30,000).
+fn rows_per_statement(width: usize) -> usize {
+    (30_000 / width.max(1)).max(1)
+}
+
 /// An org moved from `old_path` to `new_path` (its own path; the rest of its subtree moved with
 /// it): its subtree sums leave the old ancestors and are added to the new ones.
 pub(crate) async fn move_subtree(
