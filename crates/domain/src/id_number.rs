@@ -28,6 +28,19 @@ pub fn id_check_char(first17: &str) -> Option<char> {
     Some(CHECK_CHARS[(sum % 11) as usize] as char)
 }
 
+/// `YYYYMMDD` (eight ASCII digits) as a date, if it is one.
+fn digits_date(s: &str) -> Option<NaiveDate> {
+    let n = |r: std::ops::Range<usize>| {
+        s.get(r)?.bytes().try_fold(0u32, |acc, b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    if s.len() != 8 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(4..6)?, n(6..8)?)
+}
+
 /// A valid 18-character resident ID number (the check character upper-case `X`).
 ///
 /// Personal information: `Display` and `Debug` show only the masked form, and there is no
@@ -45,51 +58,28 @@ impl IdNumber {
     /// Parses as of `today`. Accepts 18 characters (a final `x` becomes `X`) or an old
     /// 15-digit number, which is converted to 18 by inserting "19" before the year.
     pub fn parse_at(input: &str, today: NaiveDate) -> Result<Self, Invalid> {
-        let raw = compact(input).to_ascii_uppercase();
-        if raw.is_empty() {
-            return Err(Invalid::new("请填写身份证号码（18位）"));
-        }
-        let len = raw.chars().count();
-        let mut id = match len {
-            18 => {
-                if let Some((i, c)) = raw
-                    .chars()
-                    .take(17)
-                    .enumerate()
-                    .find(|&(_, c)| !c.is_ascii_digit())
-                {
-                    return Err(Invalid(format!("身份证号码第{}位“{c}”应为数字", i + 1)));
-                }
-                let last = raw.chars().last().expect("18 chars");
-                if !(last.is_ascii_digit() || last == 'X') {
-                    return Err(Invalid(format!("身份证号码第18位“{last}”应为数字或 X")));
-                }
-                raw
-            }
-            15 => {
-                if let Some((i, c)) = raw.chars().enumerate().find(|&(_, c)| !c.is_ascii_digit()) {
-                    return Err(Invalid(format!("15位身份证号码第{}位“{c}”应为数字", i + 1)));
-                }
-                // Old numbers were issued to people born 1900–1999 only.
-                format!("{}19{}", &raw[..6], &raw[6..])
-            }
-            _ => {
-                return Err(Invalid(format!(
-                    "身份证号码应为18位（或旧版15位），现在是{len}位，请核对是否多输或漏输"
-                )));
-            }
+        // Almost every number arrives clean (18 ASCII digits, perhaps a final X); those are
+        // checked in place and copied once. Anything else goes through the normalizing path.
+        let b = input.as_bytes();
+        let clean = b.len() == 18
+            && b[..17].iter().all(u8::is_ascii_digit)
+            && (b[17].is_ascii_digit() || b[17] == b'X');
+        let mut id = if clean {
+            input.to_owned()
+        } else {
+            Self::normalize(input)?
         };
-        // All characters are ASCII from here on.
+        // All characters are ASCII digits from here on (but for a final X).
         let province = &id[..2];
         if !is_known_province(province) {
             return Err(Invalid(format!(
                 "身份证号码前两位“{province}”不是省级行政区划代码，请核对"
             )));
         }
-        let birth = &id[6..14];
-        let Some(date) = NaiveDate::parse_from_str(birth, "%Y%m%d").ok() else {
+        let Some(date) = digits_date(&id[6..14]) else {
             return Err(Invalid(format!(
-                "身份证号码中的出生日期 {birth}（第7–14位）不是有效日期"
+                "身份证号码中的出生日期 {}（第7–14位）不是有效日期",
+                &id[6..14]
             )));
         };
         if date > today {
@@ -110,13 +100,51 @@ impl IdNumber {
         Ok(Self(id))
     }
 
+    /// Full-width characters, spaces and a lower-case x made regular; an old 15-digit number
+    /// becomes 17 digits (the check character is added by the caller). Errors name the
+    /// position of the first wrong character.
+    fn normalize(input: &str) -> Result<String, Invalid> {
+        let raw = compact(input).to_ascii_uppercase();
+        if raw.is_empty() {
+            return Err(Invalid::new("请填写身份证号码（18位）"));
+        }
+        let len = raw.chars().count();
+        match len {
+            18 => {
+                if let Some((i, c)) = raw
+                    .chars()
+                    .take(17)
+                    .enumerate()
+                    .find(|&(_, c)| !c.is_ascii_digit())
+                {
+                    return Err(Invalid(format!("身份证号码第{}位“{c}”应为数字", i + 1)));
+                }
+                let last = raw.chars().last().expect("18 chars");
+                if !(last.is_ascii_digit() || last == 'X') {
+                    return Err(Invalid(format!("身份证号码第18位“{last}”应为数字或 X")));
+                }
+                Ok(raw)
+            }
+            15 => {
+                if let Some((i, c)) = raw.chars().enumerate().find(|&(_, c)| !c.is_ascii_digit()) {
+                    return Err(Invalid(format!("15位身份证号码第{}位“{c}”应为数字", i + 1)));
+                }
+                // Old numbers were issued to people born 1900–1999 only.
+                Ok(format!("{}19{}", &raw[..6], &raw[6..]))
+            }
+            _ => Err(Invalid(format!(
+                "身份证号码应为18位（或旧版15位），现在是{len}位，请核对是否多输或漏输"
+            ))),
+        }
+    }
+
     /// The full number. Show it only to users entitled to it (and audit the reveal).
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("checked in parse")
+        digits_date(&self.0[6..14]).expect("checked in parse")
     }
 
     /// Age in whole years on `on`.
@@ -233,6 +261,32 @@ mod tests {
         assert_eq!(a.masked(), "110105********002X");
         assert_eq!(a.to_string(), "110105********002X");
         assert_eq!(format!("{a:?}"), "IdNumber(110105********002X)");
+    }
+
+    #[test]
+    fn clean_and_messy_forms_agree() {
+        // The clean form is checked in place, the others normalized first: same results.
+        let clean = "11010519491231002X";
+        for messy in [
+            " 11010519491231002x ",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105 19491231 002X",
+        ] {
+            assert_eq!(id(messy), id(clean), "{messy}");
+        }
+        for (bad, why) in [
+            ("11010519490229001X", "19490229"), // not a leap year
+            ("11010519490001001X", "19490001"),
+            ("00010519491231002X", "“00”"),
+            ("11010519491231002Y", "第18位“Y”"),
+        ] {
+            let err = IdNumber::parse_at(bad, today()).unwrap_err().0;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        assert_eq!(
+            id("110105200002290013").birth_date(),
+            NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
+        );
     }
 
     #[test]

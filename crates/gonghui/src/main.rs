@@ -1,6 +1,10 @@
 //! The gonghui binary: `demo` (build the demo city if absent, then serve), `serve`, `import`,
 //! `migrate`.
 
+// The same allocator as the benchmarks measure (Cargo.toml says why).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -407,7 +411,7 @@ async fn import(
         store.import_preview(kind, &bytes, &filename, &scope).await
     } else {
         store
-            .import_commit(&actor, kind, &bytes, &filename, &scope, None)
+            .import_commit(&actor, kind, &bytes[..], &filename, &scope, None)
             .await
     };
     let report = match report {

@@ -1011,6 +1011,75 @@ fn stopped() -> Error {
     Error::rule("导入被中断，请重新上传")
 }
 
+/// Sorted rows gathered into the batches sent to the writer.
+struct Batches {
+    new: Vec<NewMember>,
+    other: Vec<Sorted>,
+    /// Batch vectors made so far (see `fresh`).
+    vectors: usize,
+    recycled: std::sync::mpsc::Receiver<Vec<NewMember>>,
+    total_sent: bool,
+}
+
+impl Batches {
+    fn push(
+        &mut self,
+        row: Sorted,
+        send: &mut dyn FnMut(Msg) -> bool,
+        source: &Source,
+        dups: &mut Duplicates,
+    ) -> Result<()> {
+        match row {
+            Sorted::New(m) => self.new.push(m),
+            o => self.other.push(o),
+        }
+        if self.new.len() < BATCH && self.other.len() < BATCH {
+            return Ok(());
+        }
+        let full = self.new.len() - self.new.len() % SQLITE_ROWS;
+        let rest: Vec<NewMember> = self.new.drain(full..).collect();
+        let mut next = self.fresh();
+        next.extend(rest);
+        let msg = Msg::Rows {
+            new: std::mem::replace(&mut self.new, next),
+            other: std::mem::take(&mut self.other),
+        };
+        if !send(msg) {
+            return Err(stopped());
+        }
+        // The first rows are on their way: now the (rough) total for the progress bar.
+        if !self.total_sent {
+            self.total_sent = true;
+            let hint = source.rows_hint();
+            dups.reserve(hint);
+            send(Msg::Total(hint));
+        }
+        Ok(())
+    }
+
+    /// An empty batch vector. A few go round between this thread and the writer; once they
+    /// are all out, the next one is waited for (memory stays bounded, and no big block is
+    /// allocated again, which would make the allocator sweep all the small ones freed
+    /// meanwhile).
+    fn fresh(&mut self) -> Vec<NewMember> {
+        let got = if self.vectors < VECTORS {
+            self.recycled.try_recv().ok()
+        } else {
+            self.recycled.recv().ok()
+        };
+        match got {
+            Some(mut v) => {
+                v.clear();
+                v
+            }
+            None => {
+                self.vectors += 1;
+                Vec::with_capacity(BATCH)
+            }
+        }
+    }
+}
+
 /// The reading thread: open the file, parse, check and sort every row, and hand them on in
 /// batches through `send` (false once the commit stopped listening).
 fn read_rows(
@@ -1024,34 +1093,20 @@ fn read_rows(
     let kind = ImportKind::Members;
     let cols = kind.columns();
     let source = Source::open(bytes, filename)?;
-    let mut total_sent = false;
     let today = today();
     let mut layout: Option<(Mapping, Layout, Option<Error>)> = None;
     let mut dups = Duplicates::default();
     let mut sort: Option<Sorter> = None;
-    // A few batch vectors go round between this thread and the writer; once they are all
-    // out, the next one is waited for (memory stays bounded, and no big block is allocated
-    // again, which would make the allocator sweep all the small ones freed meanwhile).
-    let mut vectors = 1;
-    let mut fresh = || {
-        let got = if vectors < VECTORS {
-            recycled.try_recv().ok()
-        } else {
-            recycled.recv().ok()
-        };
-        match got {
-            Some(mut v) => {
-                v.clear();
-                v
-            }
-            None => {
-                vectors += 1;
-                Vec::with_capacity(BATCH)
-            }
-        }
+    // Rows parsed before the unions are loaded (a province's take the writer half a second):
+    // sorted, in order, as soon as they are.
+    let mut waiting: Vec<Line<MemberRow>> = Vec::new();
+    let mut out = Batches {
+        new: Vec::with_capacity(BATCH),
+        other: Vec::new(),
+        vectors: 1,
+        recycled,
+        total_sent: false,
     };
-    let mut new: Vec<NewMember> = Vec::with_capacity(BATCH);
-    let mut other: Vec<Sorted> = Vec::new();
     let mut rows = 0usize;
     let mut example = false;
     let header = source.scan(&header_test(cols), &mut |h, line, cells| {
@@ -1073,35 +1128,21 @@ fn read_rows(
         rows += 1;
         let mut l = parse_row(lay, line, cells, today);
         dups.check(&mut l);
-        let s = match &mut sort {
-            Some(s) => s,
-            None => sort.insert(sorter(index.recv().map_err(|_| stopped())?)),
-        };
-        match s.sort(l) {
-            Sorted::New(m) => new.push(m),
-            o => other.push(o),
-        }
-        if new.len() == BATCH || other.len() == BATCH {
-            let full = new.len() - new.len() % SQLITE_ROWS;
-            let rest: Vec<NewMember> = new.drain(full..).collect();
-            let mut next = fresh();
-            next.extend(rest);
-            let msg = Msg::Rows {
-                new: std::mem::replace(&mut new, next),
-                other: std::mem::take(&mut other),
-            };
-            if !send(msg) {
-                return Err(stopped());
-            }
-            // The first rows are on their way: now the (rough) total for the progress bar.
-            if !total_sent {
-                total_sent = true;
-                let hint = source.rows_hint();
-                dups.reserve(hint);
-                send(Msg::Total(hint));
+        if sort.is_none() {
+            match index.try_recv() {
+                Ok(i) => sort = Some(sorter(i)),
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    waiting.push(l);
+                    return Ok(());
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return Err(stopped()),
             }
         }
-        Ok(())
+        let s = sort.as_mut().expect("set above");
+        for w in waiting.drain(..) {
+            out.push(s.sort(w), send, &source, &mut dups)?;
+        }
+        out.push(s.sort(l), send, &source, &mut dups)
     })?;
     let (map, missing) = match layout {
         Some((map, _, missing)) => (map, missing),
@@ -1117,6 +1158,16 @@ fn read_rows(
     if rows == 0 {
         return Err(no_data_rows(header.line));
     }
+    if !waiting.is_empty() {
+        let s = match &mut sort {
+            Some(s) => s,
+            None => sort.insert(sorter(index.recv().map_err(|_| stopped())?)),
+        };
+        for w in waiting.drain(..) {
+            out.push(s.sort(w), send, &source, &mut dups)?;
+        }
+    }
+    let Batches { new, other, .. } = out;
     if (!new.is_empty() || !other.is_empty()) && !send(Msg::Rows { new, other }) {
         return Err(stopped());
     }
@@ -1220,7 +1271,7 @@ impl<'p> Collect<'p> {
 pub(super) async fn commit(
     tx: &mut Tx,
     scope: &ImportScope,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     filename: &str,
     progress: Option<&ImportProgress>,
 ) -> Result<Preview> {
@@ -1239,7 +1290,6 @@ pub(super) async fn commit(
     };
     let (index_tx, index_rx) = std::sync::mpsc::channel();
     let (recycle, recycled): Recycle = std::sync::mpsc::channel();
-    let bytes = bytes.to_vec();
     let name = filename.to_owned();
     let mut collect = Collect::new(progress);
 
@@ -1285,11 +1335,8 @@ pub(super) async fn commit(
     let touched = write(tx, planned, None).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: stored members written");
     let (own, joined) = std::mem::take(&mut collect.added).totals();
-    let paths: HashMap<i64, String> = own
-        .keys()
-        .filter_map(|o| index.find(*o).map(|org| (*o, org.path.clone())))
-        .collect();
-    counts::add_own(tx, &own, &joined, &paths).await?;
+    // (Empty on SQLite, where the writer added them already.)
+    counts::add_own(tx, &own, &joined, &union_paths(&own, &index)).await?;
     counts::refresh_orgs(tx, &touched.orgs).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: stored members planned, counts updated");
 
@@ -1432,7 +1479,7 @@ async fn sqlite_write(
                 .to_string(sea_query::SqliteQueryBuilder),
         )?
         .run(&[], |id| last = id)?;
-        sqlite_load(conn, recv, recycle, last + 1, &now, c)?;
+        sqlite_load(conn, &index, recv, recycle, last + 1, &now, c)?;
         Ok(index)
     };
     // Seconds of CPU work on a runtime thread: tell the runtime so other tasks move away.
@@ -1518,6 +1565,7 @@ fn sqlite_unions(conn: sqlite_bulk::Conn, scope: &ImportScope) -> Result<OrgInde
 
 fn sqlite_load(
     conn: sqlite_bulk::Conn,
+    index: &OrgIndex,
     recv: std::sync::mpsc::Receiver<Msg>,
     recycle: std::sync::mpsc::Sender<Vec<NewMember>>,
     next_id: i64,
@@ -1603,7 +1651,17 @@ fn sqlite_load(
         }
         let _ = recycle.send(new);
     }
-    Ok(())
+    // What the new members add to the maintained counts, on this connection too (a province's
+    // import adds to hundreds of thousands of rows).
+    let (own, joined) = std::mem::take(&mut c.added).totals();
+    counts::add_own_sqlite(conn, &own, &joined, &union_paths(&own, index))
+}
+
+/// The paths of the unions in `own`, as `counts::add_own` takes them.
+fn union_paths<V>(own: &BTreeMap<i64, V>, index: &OrgIndex) -> HashMap<i64, String> {
+    own.keys()
+        .filter_map(|o| index.find(*o).map(|org| (*o, org.path.clone())))
+        .collect()
 }
 
 /// `INSERT OR FAIL`: a constraint the statement breaks still fails it (and the import), but

@@ -27,7 +27,7 @@ mod columns;
 mod members;
 mod orgs;
 mod sheet;
-mod sqlite_bulk;
+pub(crate) mod sqlite_bulk;
 mod units;
 mod xlsx;
 
@@ -581,19 +581,22 @@ impl Store {
         &self,
         actor: &Actor,
         kind: ImportKind,
-        bytes: &[u8],
+        bytes: impl Into<Vec<u8>>,
         filename: &str,
         scope: &ImportScope,
         progress: Option<&ImportProgress>,
     ) -> Result<ImportReport> {
         let started = Instant::now();
+        // Owned: a roster is read on a thread of its own, and a copy of a big file costs more
+        // than the caller giving it up (pass the `Vec`; a borrowed slice is copied).
+        let bytes: Vec<u8> = bytes.into();
         let (mut tx, mut report) = if kind == ImportKind::Members {
             // Rosters are the big files: read, checked and written at the same time.
             let mut tx = self.begin().await?;
             let report = members::commit(&mut tx, scope, bytes, filename, progress).await?;
             (tx, report)
         } else {
-            let (sheet, parsed) = read_and_parse(kind, bytes, filename).await?;
+            let (sheet, parsed) = read_and_parse(kind, &bytes, filename).await?;
             tracing::debug!(elapsed = ?started.elapsed(), "import: parsed");
             let mut tx = self.begin().await?;
             let plan = plan(&mut tx, scope, &sheet, parsed).await?;

@@ -159,6 +159,38 @@ impl Conn {
         })
     }
 
+    /// Run a multi-row statement of integers over `values` (rows of `width` values), `per`
+    /// rows at a time: `sql(n)` builds the statement for `n` rows, prepared once for the full
+    /// chunks and once for the rest.
+    pub fn run_ints(
+        &self,
+        width: usize,
+        per: usize,
+        values: &[i64],
+        sql: impl Fn(usize) -> String,
+    ) -> Result<()> {
+        if width == 0 || values.len() % width != 0 {
+            return Err(Error::Io("参数个数不是每行个数的整数倍".into()));
+        }
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(width * per);
+        let mut full: Option<Stmt> = None;
+        for chunk in values.chunks(width * per) {
+            args.clear();
+            args.extend(chunk.iter().map(|v| Arg::Int(*v)));
+            let rows = chunk.len() / width;
+            if rows == per {
+                let stmt = match &mut full {
+                    Some(s) => s,
+                    None => full.insert(self.prepare(&sql(per))?),
+                };
+                stmt.run(&args, |_| {})?;
+            } else {
+                self.prepare(&sql(rows))?.run(&args, |_| {})?;
+            }
+        }
+        Ok(())
+    }
+
     /// Stop enforcing foreign keys on this connection until the returned guard is dropped
     /// (statements prepared meanwhile skip the checks). For inserts whose references the
     /// caller has already established within the same transaction.

@@ -610,33 +610,11 @@ pub(crate) async fn add_own(
     joined: &BTreeMap<(i64, i64), i64>,
     paths: &HashMap<i64, String>,
 ) -> Result<()> {
-    let own: Vec<(i64, Counts)> = own
-        .iter()
-        .filter(|(_, c)| !c.is_zero())
-        .map(|(o, c)| (*o, *c))
-        .collect();
-    let joined: Vec<((i64, i64), i64)> = joined
-        .iter()
-        .filter(|(_, n)| **n != 0)
-        .map(|(k, n)| (*k, *n))
-        .collect();
-    if own.is_empty() && joined.is_empty() {
+    let missing = Additions::missing_paths(own, joined, paths)?;
+    if own.values().all(Counts::is_zero) && joined.values().all(|n| *n == 0) {
         return Ok(());
     }
-    if own.iter().any(|(_, c)| c.0.iter().any(|v| *v < 0)) || joined.iter().any(|(_, n)| *n < 0) {
-        return Err(crate::Error::Io("统计数只能在这里增加".into()));
-    }
     lock_root(tx).await?;
-    let ids: BTreeSet<i64> = own
-        .iter()
-        .map(|(o, _)| *o)
-        .chain(joined.iter().map(|((o, _), _)| *o))
-        .collect();
-    let missing: Vec<i64> = ids
-        .iter()
-        .copied()
-        .filter(|o| !paths.contains_key(o))
-        .collect();
     let mut read: HashMap<i64, String> = HashMap::new();
     for chunk in missing.chunks(CHUNK) {
         let rows: Vec<(i64, String)> = tx
@@ -650,74 +628,248 @@ pub(crate) async fn add_own(
             .await?;
         read.extend(rows);
     }
-    let lineages: HashMap<i64, Vec<i64>> = ids
-        .iter()
-        .filter_map(|o| {
-            paths
-                .get(o)
-                .or_else(|| read.get(o))
-                .map(|p| (*o, path_ids(p)))
-        })
-        .collect();
-    let none = Vec::new();
-    let lineage = |org: i64| lineages.get(&org).unwrap_or(&none);
-
-    // One upsert per org carries both its own and its subtree additions. Each org is in its
-    // own lineage; its ancestors are few, so they gather in a small map merged in after.
-    let mut orgs: Vec<(i64, (Counts, Counts))> = own.iter().map(|(o, c)| (*o, (*c, *c))).collect();
-    let mut upper: BTreeMap<i64, Counts> = BTreeMap::new();
-    for (org, c) in &own {
-        for a in lineage(*org).iter().filter(|a| **a != *org) {
-            upper.entry(*a).or_default().add(c);
+    let add = Additions::of(own, joined, |o| paths.get(&o).or_else(|| read.get(&o)));
+    let width = add.org_width();
+    for chunk in add.orgs.chunks(width * rows_per_statement(width)) {
+        let mut stmt = add.org_statement();
+        for row in chunk.chunks(width) {
+            stmt.values_panic(row.iter().map(|v| Expr::val(*v)));
         }
+        tx.execute(&stmt).await?;
     }
-    merge_sums(
-        &mut orgs,
-        upper,
-        |(_, s), c| s.add(&c),
-        |c| (Counts::default(), c),
-    );
-    // Only the quantities that change (a members import touches five of sixteen).
-    let used: Vec<usize> = (0..N)
-        .filter(|i| orgs.iter().any(|(_, (c, s))| c.0[*i] != 0 || s.0[*i] != 0))
-        .collect();
-    let mut cols = vec![col("org_id")];
-    cols.extend(used.iter().map(|i| col(FIELDS[*i])));
-    cols.extend(used.iter().map(|i| sub_col(FIELDS[*i])));
-    for chunk in orgs.chunks(rows_per_statement(cols.len())) {
-        let mut stmt = Query::insert()
-            .into_table(OrgCounts::Table)
-            .columns(cols.clone())
-            .to_owned();
-        for (id, (c, s)) in chunk {
-            let mut vals: Vec<Expr> = vec![(*id).into()];
-            vals.extend(used.iter().map(|i| Expr::val(c.0[*i])));
-            vals.extend(used.iter().map(|i| Expr::val(s.0[*i])));
-            stmt.values_panic(vals);
+    for chunk in add.years.chunks(4 * rows_per_statement(4)) {
+        let mut stmt = Additions::year_statement();
+        for row in chunk.chunks(4) {
+            stmt.values_panic(row.iter().map(|v| Expr::val(*v)));
         }
+        tx.execute(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// [`add_own`] on the raw SQLite connection of the caller's transaction (the member import's),
+/// with every path given: for a province's import these are hundreds of thousands of rows,
+/// which sqlx would send one statement value at a time.
+pub(crate) fn add_own_sqlite(
+    conn: crate::import::sqlite_bulk::Conn,
+    own: &BTreeMap<i64, Counts>,
+    joined: &BTreeMap<(i64, i64), i64>,
+    paths: &HashMap<i64, String>,
+) -> Result<()> {
+    use sea_query::SqliteQueryBuilder;
+    let missing = Additions::missing_paths(own, joined, paths)?;
+    if let Some(o) = missing.first() {
+        return Err(crate::Error::Io(format!("缺少组织 {o} 的路径")));
+    }
+    let add = Additions::of(own, joined, |o| paths.get(&o));
+    // Rows per prepared statement: the statement is built once and re-run with new values.
+    const ROWS: usize = 64;
+    let with_rows = |mut stmt: InsertStatement, width: usize, n: usize| {
+        for _ in 0..n {
+            stmt.values_panic((0..width).map(|_| Expr::val(0i64)));
+        }
+        stmt.build(SqliteQueryBuilder).0
+    };
+    let width = add.org_width();
+    conn.run_ints(width, ROWS, &add.orgs, |n| {
+        with_rows(add.org_statement(), width, n)
+    })?;
+    conn.run_ints(4, ROWS, &add.years, |n| {
+        with_rows(Additions::year_statement(), 4, n)
+    })
+}
+
+/// The rows [`add_own`] upserts, sorted by key and flattened (they are bound value by value).
+struct Additions {
+    /// The quantities that change (a members import touches five of sixteen).
+    used: Vec<usize>,
+    /// Per org: its id, then its own additions and its subtree additions of the used
+    /// quantities.
+    orgs: Vec<i64>,
+    /// Per (org, year): org, year, members joined (own), members joined (subtree).
+    years: Vec<i64>,
+}
+
+impl Additions {
+    /// Refuses a decrease; returns the orgs whose paths `paths` does not hold.
+    fn missing_paths(
+        own: &BTreeMap<i64, Counts>,
+        joined: &BTreeMap<(i64, i64), i64>,
+        paths: &HashMap<i64, String>,
+    ) -> Result<Vec<i64>> {
+        if own.values().any(|c| c.0.iter().any(|v| *v < 0)) || joined.values().any(|n| *n < 0) {
+            return Err(crate::Error::Io("统计数只能在这里增加".into()));
+        }
+        // Both maps are in org order, so each org is looked up once per run of its rows.
+        let mut missing: Vec<i64> = own
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(o, _)| *o)
+            .chain(
+                joined
+                    .iter()
+                    .filter(|(_, n)| **n != 0)
+                    .map(|((o, _), _)| *o),
+            )
+            .scan(None, |last, o| {
+                Some((std::mem::replace(last, Some(o)) != Some(o)).then_some(o))
+            })
+            .flatten()
+            .filter(|o| !paths.contains_key(o))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        Ok(missing)
+    }
+
+    fn of<'p>(
+        own: &BTreeMap<i64, Counts>,
+        joined: &BTreeMap<(i64, i64), i64>,
+        path: impl Fn(i64) -> Option<&'p String>,
+    ) -> Additions {
+        // Each org's additions go to itself and to every ancestor. Siblings share their
+        // ancestors, so the additions are first summed per parent and each sum then travels up
+        // once (a province has 200,000 unions under a few thousand parents).
+        let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut parent_of = |org: i64| -> Option<i64> {
+            let path = path(org)?;
+            // The second id from the end; the lineage is parsed once per parent.
+            let p: i64 = path
+                .rsplit('/')
+                .filter(|s| !s.is_empty())
+                .nth(1)?
+                .parse()
+                .ok()?;
+            parents.entry(p).or_insert_with(|| {
+                let ids = path_ids(path);
+                ids[..ids.len() - 1].to_vec()
+            });
+            Some(p)
+        };
+        let own_rows = || own.iter().filter(|(_, c)| !c.is_zero());
+        let mut own_by_parent: HashMap<i64, Counts> = HashMap::new();
+        // (org, parent) in org order, like `joined`, which is walked alongside.
+        let mut org_parent: Vec<(i64, i64)> = Vec::with_capacity(own.len());
+        let mut last: Option<(i64, Counts)> = None;
+        for (org, c) in own_rows() {
+            let Some(p) = parent_of(*org) else { continue };
+            org_parent.push((*org, p));
+            match &mut last {
+                Some((lp, sum)) if *lp == p => sum.add(c),
+                _ => {
+                    if let Some((lp, sum)) = last.replace((p, *c)) {
+                        own_by_parent.entry(lp).or_default().add(&sum);
+                    }
+                }
+            }
+        }
+        if let Some((lp, sum)) = last {
+            own_by_parent.entry(lp).or_default().add(&sum);
+        }
+        let mut joined_by_parent: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+        let mut at = 0;
+        let mut run: Option<(i64, Option<i64>)> = None;
+        for ((o, y), n) in joined.iter().filter(|(_, n)| **n != 0) {
+            let p = match run {
+                Some((ro, p)) if ro == *o => p,
+                _ => {
+                    while at < org_parent.len() && org_parent[at].0 < *o {
+                        at += 1;
+                    }
+                    let p = match org_parent.get(at) {
+                        Some((po, p)) if po == o => Some(*p),
+                        _ => parent_of(*o),
+                    };
+                    run = Some((*o, p));
+                    p
+                }
+            };
+            let Some(p) = p else { continue };
+            let years = joined_by_parent.entry(p).or_default();
+            match years.iter_mut().find(|(yy, _)| yy == y) {
+                Some((_, sum)) => *sum += n,
+                None => years.push((*y, *n)),
+            }
+        }
+        let lineage = |p: &i64| parents.get(p).map(Vec::as_slice).unwrap_or_default();
+
+        // What the ancestors receive, in id order.
+        let mut upper: HashMap<i64, Counts> = HashMap::new();
+        for (p, c) in &own_by_parent {
+            for a in lineage(p) {
+                upper.entry(*a).or_default().add(c);
+            }
+        }
+        let mut upper: Vec<(i64, Counts)> = upper.into_iter().collect();
+        upper.sort_unstable_by_key(|(a, _)| *a);
+        let mut upper_years: HashMap<(i64, i64), i64> = HashMap::new();
+        for (p, years) in &joined_by_parent {
+            for a in lineage(p) {
+                for (y, n) in years {
+                    *upper_years.entry((*a, *y)).or_default() += n;
+                }
+            }
+        }
+        let mut upper_years: Vec<((i64, i64), i64)> = upper_years.into_iter().collect();
+        upper_years.sort_unstable_by_key(|(k, _)| *k);
+
+        // Additions are never negative, so a quantity changes anywhere only if some org's own
+        // addition has it.
+        let used: Vec<usize> = (0..N)
+            .filter(|i| own.values().any(|c| c.0[*i] != 0))
+            .collect();
+        let zero = Counts::default();
+        let mut orgs = Vec::with_capacity((org_parent.len() + upper.len()) * (1 + 2 * used.len()));
+        let mut push = |id: i64, c: &Counts, up: Option<&Counts>| {
+            orgs.push(id);
+            orgs.extend(used.iter().map(|i| c.0[*i]));
+            orgs.extend(used.iter().map(|i| c.0[*i] + up.map_or(0, |u| u.0[*i])));
+        };
+        merge_by_key(
+            own_rows().map(|(o, c)| (*o, c)),
+            upper.iter().map(|(a, c)| (*a, c)),
+            |id, c, up| push(id, c.unwrap_or(&zero), up),
+        );
+        let mut years = Vec::with_capacity((joined.len() + upper_years.len()) * 4);
+        merge_by_key(
+            joined
+                .iter()
+                .filter(|(_, n)| **n != 0)
+                .map(|(k, n)| (*k, *n)),
+            upper_years.iter().copied(),
+            |(o, y), j, up| years.extend([o, y, j.unwrap_or(0), j.unwrap_or(0) + up.unwrap_or(0)]),
+        );
+        Additions { used, orgs, years }
+    }
+
+    /// Values per org row: its id, then the used own and subtree quantities.
+    fn org_width(&self) -> usize {
+        1 + 2 * self.used.len()
+    }
+
+    /// The org upsert without values: rows are added by the caller.
+    fn org_statement(&self) -> InsertStatement {
+        let mut cols = vec![col("org_id")];
+        cols.extend(self.used.iter().map(|i| col(FIELDS[*i])));
+        cols.extend(self.used.iter().map(|i| sub_col(FIELDS[*i])));
         let mut on = OnConflict::column(OrgCounts::OrgId);
-        for f in used.iter().map(|i| FIELDS[*i]) {
+        for f in self.used.iter().map(|i| FIELDS[*i]) {
             on.value(col(f), Expr::cust(format!("org_counts.{f} + excluded.{f}")));
             on.value(
                 sub_col(f),
                 Expr::cust(format!("org_counts.sub_{f} + excluded.sub_{f}")),
             );
         }
-        stmt.on_conflict(on);
-        tx.execute(&stmt).await?;
+        Query::insert()
+            .into_table(OrgCounts::Table)
+            .columns(cols)
+            .on_conflict(on)
+            .to_owned()
     }
 
-    let mut years: Vec<((i64, i64), (i64, i64))> =
-        joined.iter().map(|(k, n)| (*k, (*n, *n))).collect();
-    let mut upper: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-    for ((o, y), n) in &joined {
-        for a in lineage(*o).iter().filter(|a| **a != *o) {
-            *upper.entry((*a, *y)).or_default() += n;
-        }
-    }
-    merge_sums(&mut years, upper, |(_, s), n| *s += n, |n| (0, n));
-    for chunk in years.chunks(rows_per_statement(4)) {
-        let mut stmt = Query::insert()
+    /// The yearly upsert (org, year, joined, sub_joined) without values.
+    fn year_statement() -> InsertStatement {
+        Query::insert()
             .into_table(OrgYearCounts::Table)
             .columns([
                 OrgYearCounts::OrgId,
@@ -725,45 +877,53 @@ pub(crate) async fn add_own(
                 OrgYearCounts::Joined,
                 OrgYearCounts::SubJoined,
             ])
-            .to_owned();
-        for ((o, y), (j, sj)) in chunk {
-            stmt.values_panic([(*o).into(), (*y).into(), (*j).into(), (*sj).into()]);
-        }
-        stmt.on_conflict(
-            OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year])
-                .value(
-                    OrgYearCounts::Joined,
-                    Expr::cust("org_year_counts.joined + excluded.joined"),
-                )
-                .value(
-                    OrgYearCounts::SubJoined,
-                    Expr::cust("org_year_counts.sub_joined + excluded.sub_joined"),
-                )
-                .to_owned(),
-        );
-        tx.execute(&stmt).await?;
+            .on_conflict(
+                OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year])
+                    .value(
+                        OrgYearCounts::Joined,
+                        Expr::cust("org_year_counts.joined + excluded.joined"),
+                    )
+                    .value(
+                        OrgYearCounts::SubJoined,
+                        Expr::cust("org_year_counts.sub_joined + excluded.sub_joined"),
+                    )
+                    .to_owned(),
+            )
+            .to_owned()
     }
-    Ok(())
 }
 
-/// Add `upper`'s sums into the key-sorted `rows` (`add` for a key present, `new` for a key
-/// that is not), keeping them sorted.
-fn merge_sums<K: Ord + Copy, V, S: Copy>(
-    rows: &mut Vec<(K, V)>,
-    upper: BTreeMap<K, S>,
-    add: impl Fn(&mut V, S),
-    new: impl Fn(S) -> V,
+/// Walk two key-sorted sequences together, calling `f` once per key with the value of each
+/// side that has it.
+fn merge_by_key<K: Ord + Copy, A, B>(
+    left: impl Iterator<Item = (K, A)>,
+    right: impl Iterator<Item = (K, B)>,
+    mut f: impl FnMut(K, Option<A>, Option<B>),
 ) {
-    let mut extra = Vec::new();
-    for (k, s) in upper {
-        match rows.binary_search_by(|(r, _)| r.cmp(&k)) {
-            Ok(i) => add(&mut rows[i].1, s),
-            Err(_) => extra.push((k, new(s))),
+    let mut left = left.peekable();
+    let mut right = right.peekable();
+    loop {
+        let order = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((l, _)), Some((r, _))) => l.cmp(r),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (k, a) = left.next().expect("peeked");
+                f(k, Some(a), None);
+            }
+            std::cmp::Ordering::Greater => {
+                let (k, b) = right.next().expect("peeked");
+                f(k, None, Some(b));
+            }
+            std::cmp::Ordering::Equal => {
+                let (k, a) = left.next().expect("peeked");
+                let (_, b) = right.next().expect("peeked");
+                f(k, Some(a), Some(b));
+            }
         }
-    }
-    if !extra.is_empty() {
-        rows.extend(extra);
-        rows.sort_by_key(|r| r.0);
     }
 }
 
@@ -1008,4 +1168,118 @@ pub(crate) async fn rebuild_if_pending(store: &crate::Store) -> Result<()> {
     )
     .await?;
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows `Additions` flattens, recomputed the plain way: every org's additions added to
+    /// itself and to each id on its path.
+    #[test]
+    fn additions_reach_every_ancestor_once() {
+        // 1 ─ 2 ─ 3 ─ {4, 5}
+        //       └ 6           and 7 under 1 directly; 8 has no path given (its own row only).
+        let paths: HashMap<i64, String> = [
+            (4, "/1/2/3/4/"),
+            (5, "/1/2/3/5/"),
+            (6, "/1/2/6/"),
+            (7, "/1/7/"),
+            (2, "/1/2/"),
+        ]
+        .into_iter()
+        .map(|(o, p)| (o, p.to_owned()))
+        .collect();
+        let counts = |m: i64, w: i64| {
+            let mut c = Counts::default();
+            c[F::Members] = m;
+            c[F::WomenMembers] = w;
+            c
+        };
+        let own: BTreeMap<i64, Counts> = [
+            (2, counts(1, 0)),
+            (4, counts(3, 1)),
+            (5, counts(2, 2)),
+            (6, counts(5, 0)),
+            (7, counts(1, 1)),
+            (8, counts(4, 0)),
+            (9, Counts::default()),
+        ]
+        .into_iter()
+        .collect();
+        let joined: BTreeMap<(i64, i64), i64> = [
+            ((2, 2024), 1),
+            ((4, 2020), 2),
+            ((4, 2024), 1),
+            ((5, 2024), 2),
+            ((6, 2020), 5),
+            ((7, 2021), 1),
+            ((8, 2024), 4),
+        ]
+        .into_iter()
+        .collect();
+
+        let add = Additions::of(&own, &joined, |o| paths.get(&o));
+        assert_eq!(
+            add.used,
+            vec![F::Members as usize, F::WomenMembers as usize]
+        );
+
+        let lineage = |o: i64| paths.get(&o).map(|p| path_ids(p)).unwrap_or(vec![o]);
+        let mut want_orgs: BTreeMap<i64, [i64; 4]> = BTreeMap::new();
+        for (o, c) in &own {
+            for a in lineage(*o) {
+                let r = want_orgs.entry(a).or_default();
+                if a == *o {
+                    r[0] += c[F::Members];
+                    r[1] += c[F::WomenMembers];
+                }
+                r[2] += c[F::Members];
+                r[3] += c[F::WomenMembers];
+            }
+        }
+        want_orgs.retain(|_, r| *r != [0; 4]);
+        let got_orgs: BTreeMap<i64, [i64; 4]> = add
+            .orgs
+            .chunks(add.org_width())
+            .map(|r| (r[0], [r[1], r[2], r[3], r[4]]))
+            .collect();
+        assert_eq!(got_orgs, want_orgs);
+        assert_eq!(
+            add.orgs.len(),
+            want_orgs.len() * add.org_width(),
+            "one row per org"
+        );
+
+        let mut want_years: BTreeMap<(i64, i64), [i64; 2]> = BTreeMap::new();
+        for ((o, y), n) in &joined {
+            for a in lineage(*o) {
+                let r = want_years.entry((a, *y)).or_default();
+                if a == *o {
+                    r[0] += n;
+                }
+                r[1] += n;
+            }
+        }
+        let got_years: Vec<((i64, i64), [i64; 2])> = add
+            .years
+            .chunks(4)
+            .map(|r| ((r[0], r[1]), [r[2], r[3]]))
+            .collect();
+        assert_eq!(got_years, want_years.into_iter().collect::<Vec<_>>());
+        // Spot checks of the hand-computed figures: 1 holds everyone, 3 holds 4 and 5.
+        assert_eq!(got_orgs[&1], [0, 0, 12, 4]);
+        assert_eq!(got_orgs[&3], [0, 0, 5, 3]);
+        assert_eq!(got_orgs[&8], [4, 0, 4, 0]);
+    }
+
+    #[test]
+    fn a_decrease_is_refused() {
+        let mut c = Counts::default();
+        c[F::Members] = -1;
+        let own: BTreeMap<i64, Counts> = [(4, c)].into_iter().collect();
+        assert!(Additions::missing_paths(&own, &BTreeMap::new(), &HashMap::new()).is_err());
+        let joined: BTreeMap<(i64, i64), i64> = [((4, 2024), -1)].into_iter().collect();
+        assert!(Additions::missing_paths(&BTreeMap::new(), &joined, &HashMap::new()).is_err());
+    }
 }

@@ -395,7 +395,7 @@ pub async fn commit(
             .import_commit(
                 &auth.actor(),
                 meta.kind,
-                &bytes,
+                bytes,
                 &meta.filename,
                 &auth.import_scope(),
                 Some(&progress),
