@@ -169,7 +169,7 @@ impl Conn {
         values: &[i64],
         sql: impl Fn(usize) -> String,
     ) -> Result<()> {
-        if width == 0 || values.len() % width != 0 {
+        if width == 0 || !values.len().is_multiple_of(width) {
             return Err(Error::Io("参数个数不是每行个数的整数倍".into()));
         }
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(width * per);

@@ -712,7 +712,7 @@ impl Additions {
                     .map(|((o, _), _)| *o),
             )
             .scan(None, |last, o| {
-                Some((std::mem::replace(last, Some(o)) != Some(o)).then_some(o))
+                Some((last.replace(o) != Some(o)).then_some(o))
             })
             .flatten()
             .filter(|o| !paths.contains_key(o))
