@@ -989,6 +989,16 @@ enum Msg {
         new: Vec<NewMember>,
         other: Vec<Sorted>,
     },
+    /// After the last rows: what all the new members add to the counts.
+    Counts(Box<ReadCounts>),
+}
+
+/// What the new members the reading thread sent add to the maintained counts, and (on SQLite)
+/// the rows to upsert, computed while the writer finishes: the reading thread is idle by then.
+struct ReadCounts {
+    own: BTreeMap<i64, Counts>,
+    joined: BTreeMap<(i64, i64), i64>,
+    rows: Option<counts::Additions>,
 }
 
 /// The two ends of the channel back from the writer: batches of new members it is done with,
@@ -1015,6 +1025,8 @@ fn stopped() -> Error {
 struct Batches {
     new: Vec<NewMember>,
     other: Vec<Sorted>,
+    /// What the new members add to the counts.
+    added: Added,
     /// Batch vectors made so far (see `fresh`).
     vectors: usize,
     recycled: std::sync::mpsc::Receiver<Vec<NewMember>>,
@@ -1030,7 +1042,10 @@ impl Batches {
         dups: &mut Duplicates,
     ) -> Result<()> {
         match row {
-            Sorted::New(m) => self.new.push(m),
+            Sorted::New(m) => {
+                self.added.add(&m);
+                self.new.push(m);
+            }
             o => self.other.push(o),
         }
         if self.new.len() < BATCH && self.other.len() < BATCH {
@@ -1103,6 +1118,7 @@ fn read_rows(
     let mut out = Batches {
         new: Vec::with_capacity(BATCH),
         other: Vec::new(),
+        added: Added::default(),
         vectors: 1,
         recycled,
         total_sent: false,
@@ -1167,8 +1183,27 @@ fn read_rows(
             out.push(s.sort(w), send, &source, &mut dups)?;
         }
     }
-    let Batches { new, other, .. } = out;
+    let Batches {
+        new, other, added, ..
+    } = out;
     if (!new.is_empty() || !other.is_empty()) && !send(Msg::Rows { new, other }) {
+        return Err(stopped());
+    }
+    let (own, joined) = added.totals();
+    let ready = match &sort {
+        Some(s) if s.engine == Engine::Sqlite => {
+            Some(counts::Additions::new(&own, &joined, |o| {
+                s.index.find(o).map(|org| &org.path)
+            })?)
+        }
+        _ => None,
+    };
+    let counted = ReadCounts {
+        own,
+        joined,
+        rows: ready,
+    };
+    if !send(Msg::Counts(Box::new(counted))) {
         return Err(stopped());
     }
     let mut notes = vec![];
@@ -1190,8 +1225,10 @@ struct Collect<'p> {
     errors: Vec<(usize, &'static str, String)>,
     counts: RowCounts,
     stored: Vec<Line<MemberRow>>,
-    /// What the new members written add to the maintained counts.
-    added: Added,
+    /// What the reading thread says the new members add to the counts.
+    read_counts: Option<Box<ReadCounts>>,
+    /// New members found stored already: not added after all.
+    not_added: Added,
 }
 
 impl<'p> Collect<'p> {
@@ -1202,7 +1239,8 @@ impl<'p> Collect<'p> {
             errors: Vec::new(),
             counts: RowCounts::default(),
             stored: Vec::new(),
-            added: Added::default(),
+            read_counts: None,
+            not_added: Added::default(),
         }
     }
 
@@ -1229,6 +1267,10 @@ impl<'p> Collect<'p> {
                 }
                 new
             }
+            Msg::Counts(c) => {
+                self.read_counts = Some(c);
+                vec![]
+            }
         }
     }
 
@@ -1242,12 +1284,42 @@ impl<'p> Collect<'p> {
     fn inserted(&mut self, m: &NewMember) {
         self.counts.new += 1;
         self.statuses.push((m.line, RowStatus::New));
-        self.added.add(m);
     }
 
     /// The database holds this ID number already: the row is planned with the stored record.
     fn already_stored(&mut self, m: &NewMember) {
+        self.not_added.add(m);
         self.stored.push(m.line_of());
+    }
+
+    /// What the members inserted add to the counts: the reading thread's sums, less the rows
+    /// found stored. The ready rows only when nothing was taken off.
+    fn added(
+        &mut self,
+    ) -> Result<(
+        BTreeMap<i64, Counts>,
+        BTreeMap<(i64, i64), i64>,
+        Option<counts::Additions>,
+    )> {
+        let ReadCounts {
+            mut own,
+            mut joined,
+            mut rows,
+        } = *self
+            .read_counts
+            .take()
+            .ok_or_else(|| Error::Io("读取线程没有给出统计数".into()))?;
+        let (less_own, less_joined) = std::mem::take(&mut self.not_added).totals();
+        if !less_own.is_empty() {
+            rows = None;
+        }
+        for (o, c) in less_own {
+            own.entry(o).or_default().sub(&c);
+        }
+        for (k, n) in less_joined {
+            *joined.entry(k).or_default() -= n;
+        }
+        Ok((own, joined, rows))
     }
 
     fn planned(&mut self, rows: &[Planned<MemberAction>]) {
@@ -1334,9 +1406,15 @@ pub(super) async fn commit(
     collect.planned(&planned);
     let touched = write(tx, planned, None).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: stored members written");
-    let (own, joined) = std::mem::take(&mut collect.added).totals();
-    // (Empty on SQLite, where the writer added them already.)
-    counts::add_own(tx, &own, &joined, &union_paths(&own, &index)).await?;
+    if engine == Engine::Postgres {
+        // (The reading thread finished: its error would have been returned above.)
+        let (own, joined, _) = collect.added()?;
+        let paths: HashMap<i64, String> = own
+            .keys()
+            .filter_map(|o| index.find(*o).map(|org| (*o, org.path.clone())))
+            .collect();
+        counts::add_own(tx, &own, &joined, &paths).await?;
+    }
     counts::refresh_orgs(tx, &touched.orgs).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: stored members planned, counts updated");
 
@@ -1653,15 +1731,17 @@ fn sqlite_load(
     }
     // What the new members add to the maintained counts, on this connection too (a province's
     // import adds to hundreds of thousands of rows).
-    let (own, joined) = std::mem::take(&mut c.added).totals();
-    counts::add_own_sqlite(conn, &own, &joined, &union_paths(&own, index))
-}
-
-/// The paths of the unions in `own`, as `counts::add_own` takes them.
-fn union_paths<V>(own: &BTreeMap<i64, V>, index: &OrgIndex) -> HashMap<i64, String> {
-    own.keys()
-        .filter_map(|o| index.find(*o).map(|org| (*o, org.path.clone())))
-        .collect()
+    if c.read_counts.is_none() {
+        // The reading thread stopped on an error, which the commit reports (and rolls back).
+        return Ok(());
+    }
+    let rows = match c.added()? {
+        (_, _, Some(rows)) => rows,
+        (own, joined, None) => {
+            counts::Additions::new(&own, &joined, |o| index.find(o).map(|org| &org.path))?
+        }
+    };
+    counts::add_own_sqlite(conn, &rows)
 }
 
 /// `INSERT OR FAIL`: a constraint the statement breaks still fails it (and the import), but

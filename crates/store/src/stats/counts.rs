@@ -648,20 +648,13 @@ pub(crate) async fn add_own(
 }
 
 /// [`add_own`] on the raw SQLite connection of the caller's transaction (the member import's),
-/// with every path given: for a province's import these are hundreds of thousands of rows,
-/// which sqlx would send one statement value at a time.
+/// with the rows computed beforehand ([`Additions::new`], on another thread): for a province's
+/// import these are hundreds of thousands of rows, which sqlx would send one value at a time.
 pub(crate) fn add_own_sqlite(
     conn: crate::import::sqlite_bulk::Conn,
-    own: &BTreeMap<i64, Counts>,
-    joined: &BTreeMap<(i64, i64), i64>,
-    paths: &HashMap<i64, String>,
+    add: &Additions,
 ) -> Result<()> {
     use sea_query::SqliteQueryBuilder;
-    let missing = Additions::missing_paths(own, joined, paths)?;
-    if let Some(o) = missing.first() {
-        return Err(crate::Error::Io(format!("缺少组织 {o} 的路径")));
-    }
-    let add = Additions::of(own, joined, |o| paths.get(&o));
     // Rows per prepared statement: the statement is built once and re-run with new values.
     const ROWS: usize = 64;
     let with_rows = |mut stmt: InsertStatement, width: usize, n: usize| {
@@ -680,7 +673,7 @@ pub(crate) fn add_own_sqlite(
 }
 
 /// The rows [`add_own`] upserts, sorted by key and flattened (they are bound value by value).
-struct Additions {
+pub(crate) struct Additions {
     /// The quantities that change (a members import touches five of sixteen).
     used: Vec<usize>,
     /// Per org: its id, then its own additions and its subtree additions of the used
@@ -691,6 +684,34 @@ struct Additions {
 }
 
 impl Additions {
+    /// The rows for these additions, every org's path given by `path` (refused if one is
+    /// missing or an addition is negative).
+    pub(crate) fn new<'p>(
+        own: &BTreeMap<i64, Counts>,
+        joined: &BTreeMap<(i64, i64), i64>,
+        path: impl Fn(i64) -> Option<&'p String>,
+    ) -> Result<Additions> {
+        if own.values().any(|c| c.0.iter().any(|v| *v < 0)) || joined.values().any(|n| *n < 0) {
+            return Err(crate::Error::Io("统计数只能在这里增加".into()));
+        }
+        let given = own
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(o, _)| *o)
+            .chain(
+                joined
+                    .iter()
+                    .filter(|(_, n)| **n != 0)
+                    .map(|((o, _), _)| *o),
+            );
+        for o in given {
+            if path(o).is_none() {
+                return Err(crate::Error::Io(format!("缺少组织 {o} 的路径")));
+            }
+        }
+        Ok(Additions::of(own, joined, path))
+    }
+
     /// Refuses a decrease; returns the orgs whose paths `paths` does not hold.
     fn missing_paths(
         own: &BTreeMap<i64, Counts>,
