@@ -1294,13 +1294,7 @@ impl<'p> Collect<'p> {
 
     /// What the members inserted add to the counts: the reading thread's sums, less the rows
     /// found stored. The ready rows only when nothing was taken off.
-    fn added(
-        &mut self,
-    ) -> Result<(
-        BTreeMap<i64, Counts>,
-        BTreeMap<(i64, i64), i64>,
-        Option<counts::Additions>,
-    )> {
+    fn added(&mut self) -> Result<ReadCounts> {
         let ReadCounts {
             mut own,
             mut joined,
@@ -1319,7 +1313,7 @@ impl<'p> Collect<'p> {
         for (k, n) in less_joined {
             *joined.entry(k).or_default() -= n;
         }
-        Ok((own, joined, rows))
+        Ok(ReadCounts { own, joined, rows })
     }
 
     fn planned(&mut self, rows: &[Planned<MemberAction>]) {
@@ -1408,7 +1402,7 @@ pub(super) async fn commit(
     tracing::debug!(elapsed = ?started.elapsed(), "import: stored members written");
     if engine == Engine::Postgres {
         // (The reading thread finished: its error would have been returned above.)
-        let (own, joined, _) = collect.added()?;
+        let ReadCounts { own, joined, .. } = collect.added()?;
         let paths: HashMap<i64, String> = own
             .keys()
             .filter_map(|o| index.find(*o).map(|org| (*o, org.path.clone())))
@@ -1736,8 +1730,10 @@ fn sqlite_load(
         return Ok(());
     }
     let rows = match c.added()? {
-        (_, _, Some(rows)) => rows,
-        (own, joined, None) => {
+        ReadCounts {
+            rows: Some(rows), ..
+        } => rows,
+        ReadCounts { own, joined, .. } => {
             counts::Additions::new(&own, &joined, |o| index.find(o).map(|org| &org.path))?
         }
     };
