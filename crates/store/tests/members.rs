@@ -547,3 +547,36 @@ async fn update_member_keeps_the_id_number_and_the_union() {
         }
     }
 }
+
+/// Below the services, the database itself refuses a second open membership period for a
+/// person (one unique index on (member_id, 0 for the open period)), while any number of closed
+/// periods, even with the same dates, are history.
+#[tokio::test]
+async fn the_database_holds_one_open_period_per_person() {
+    let (engines, fixtures) = fixtures("the_database_holds_one_open_period_per_person").await;
+    for ((eng, store), f) in engines.iter().zip(&fixtures) {
+        let member = f.ent_members[0];
+        let org = f.enterprise;
+        let before = snapshot(store).await;
+        let open = format!(
+            "INSERT INTO memberships (member_id, org_id, valid_from) VALUES ({member}, {org}, '2025-01-01')"
+        );
+        assert!(
+            store.execute_raw(&open).await.is_err(),
+            "{eng}: a second open period is refused"
+        );
+        assert_unchanged(eng, store, &before, "a second open period").await;
+        let closed = format!(
+            "INSERT INTO memberships (member_id, org_id, valid_from, valid_to, end_reason) \
+             VALUES ({member}, {org}, '2010-01-01', '2011-01-01', 'left')"
+        );
+        store.execute_raw(&closed).await.unwrap();
+        store.execute_raw(&closed).await.unwrap();
+        let history = store.memberships(member).await.unwrap();
+        assert_eq!(
+            history.iter().filter(|p| p.valid_to.is_some()).count(),
+            2,
+            "{eng}: both closed periods are kept"
+        );
+    }
+}

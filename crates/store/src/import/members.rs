@@ -217,7 +217,7 @@ pub(super) fn parse(sheet: &Sheet) -> Vec<Line<MemberRow>> {
 #[derive(Default)]
 struct Duplicates {
     /// By the first 17 digits of a checked ID number (the 18th is their check character).
-    first: HashMap<u64, usize>,
+    first: foldhash::HashMap<u64, usize>,
 }
 
 impl Duplicates {
@@ -857,7 +857,7 @@ fn new_columns() -> Vec<Members> {
 /// Decides each row as far as the file and the unions of the scope can.
 struct Sorter {
     index: Arc<OrgIndex>,
-    resolved: HashMap<String, std::result::Result<i64, String>>,
+    resolved: foldhash::HashMap<String, std::result::Result<i64, String>>,
     last: Option<(String, std::result::Result<i64, String>)>,
     today: NaiveDate,
     engine: Engine,
@@ -1349,7 +1349,7 @@ pub(super) async fn commit(
     let today = today();
     let sorter = move |index| Sorter {
         index,
-        resolved: HashMap::new(),
+        resolved: Default::default(),
         last: None,
         today,
         engine,
@@ -1540,7 +1540,9 @@ async fn sqlite_write(
     let conn = unsafe { sqlite_bulk::Conn::new(db) };
     let now = sqlite_bulk::time_text(now);
     let load = move || -> Result<Arc<OrgIndex>> {
+        let t = std::time::Instant::now();
         let index = Arc::new(sqlite_unions(conn, scope)?);
+        tracing::debug!(elapsed = ?t.elapsed(), "import: unions loaded");
         let _ = index_tx.send(index.clone());
         let mut last = 0;
         conn.prepare(
@@ -1567,8 +1569,10 @@ async fn sqlite_write(
 }
 
 /// [`OrgIndex::load`] on the locked connection: a province has hundreds of thousands of
-/// unions, which sqlx would copy and hand over one row at a time. The columns are read as
-/// `Org`'s `FromRow` reads them.
+/// unions, which sqlx would copy and hand over one row at a time. Only the columns the member
+/// import reads are loaded (which union a row names, whether it is a grassroots union, its
+/// name for messages and its path for the counts); the other fields of these `Org`s are empty,
+/// so this index serves the member import only.
 fn sqlite_unions(conn: sqlite_bulk::Conn, scope: &ImportScope) -> Result<OrgIndex> {
     use crate::schema::Orgs;
     use sqlite_bulk::Param;
@@ -1577,21 +1581,11 @@ fn sqlite_unions(conn: sqlite_bulk::Conn, scope: &ImportScope) -> Result<OrgInde
         Orgs::Kind,
         Orgs::SubKind,
         Orgs::Name,
-        Orgs::ShortName,
-        Orgs::RegionCode,
-        Orgs::IndustryCode,
-        Orgs::FoundedOn,
         Orgs::Uscc,
-        Orgs::LegalPersonCert,
-        Orgs::IndependentAccount,
-        Orgs::Address,
-        Orgs::ContactPerson,
-        Orgs::ContactPhone,
         Orgs::ParentId,
         Orgs::Path,
         Orgs::Depth,
         Orgs::Status,
-        Orgs::ClosedOn,
     ];
     let mut q = OrgIndex::query(scope);
     q.clear_selects();
@@ -1600,35 +1594,29 @@ fn sqlite_unions(conn: sqlite_bulk::Conn, scope: &ImportScope) -> Result<OrgInde
     let params = Param::all(values)?;
     let args: Vec<sqlite_bulk::Arg<'_>> = params.iter().map(Param::arg).collect();
     let owned = |v: Option<&str>| v.map(str::to_owned);
-    let date = |v: Option<&str>| -> Result<Option<NaiveDate>> {
-        v.map(|d| {
-            NaiveDate::parse_from_str(d, "%F").map_err(|e| Error::Io(format!("日期“{d}”：{e}")))
-        })
-        .transpose()
-    };
     let mut orgs = Vec::new();
     conn.prepare(&sql)?.rows(&args, |r| {
-        let kind = r.text(1)?.unwrap_or_default().to_owned();
+        let kind = r.text(1)?.unwrap_or_default();
         orgs.push(crate::orgs::Org {
             id: r.int(0),
-            kind: OrgKind::try_from(kind).map_err(|e| Error::Io(e.0))?,
+            kind: OrgKind::try_from(kind.to_owned()).map_err(|e| Error::Io(e.0))?,
             sub_kind: owned(r.text(2)?),
             name: r.text(3)?.unwrap_or_default().to_owned(),
-            short_name: owned(r.text(4)?),
-            region_code: owned(r.text(5)?),
-            industry_code: owned(r.text(6)?),
-            founded_on: date(r.text(7)?)?,
-            uscc: owned(r.text(8)?),
-            legal_person_cert: owned(r.text(9)?),
-            independent_account: r.int(10) != 0,
-            address: owned(r.text(11)?),
-            contact_person: owned(r.text(12)?),
-            contact_phone: owned(r.text(13)?),
-            parent_id: (!r.is_null(14)).then(|| r.int(14)),
-            path: r.text(15)?.unwrap_or_default().to_owned(),
-            depth: r.int(16),
-            status: r.text(17)?.unwrap_or_default().to_owned(),
-            closed_on: date(r.text(18)?)?,
+            short_name: None,
+            region_code: None,
+            industry_code: None,
+            founded_on: None,
+            uscc: owned(r.text(4)?),
+            legal_person_cert: None,
+            independent_account: false,
+            address: None,
+            contact_person: None,
+            contact_phone: None,
+            parent_id: (!r.is_null(5)).then(|| r.int(5)),
+            path: r.text(6)?.unwrap_or_default().to_owned(),
+            depth: r.int(7),
+            status: r.text(8)?.unwrap_or_default().to_owned(),
+            closed_on: None,
         });
         Ok(())
     })?;

@@ -20,6 +20,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use foldhash::HashMap as FastMap;
+
 use chrono::{Datelike, NaiveDate};
 use gonghui_domain::{GrassrootsKind, OrgKind, Ownership};
 use sea_query::{
@@ -751,7 +753,7 @@ impl Additions {
         // Each org's additions go to itself and to every ancestor. Siblings share their
         // ancestors, so the additions are first summed per parent and each sum then travels up
         // once (a province has 200,000 unions under a few thousand parents).
-        let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut parents: FastMap<i64, Vec<i64>> = FastMap::default();
         let mut parent_of = |org: i64| -> Option<i64> {
             let path = path(org)?;
             // The second id from the end; the lineage is parsed once per parent.
@@ -768,7 +770,7 @@ impl Additions {
             Some(p)
         };
         let own_rows = || own.iter().filter(|(_, c)| !c.is_zero());
-        let mut own_by_parent: HashMap<i64, Counts> = HashMap::new();
+        let mut own_by_parent: FastMap<i64, Counts> = FastMap::default();
         // (org, parent) in org order, like `joined`, which is walked alongside.
         let mut org_parent: Vec<(i64, i64)> = Vec::with_capacity(own.len());
         let mut last: Option<(i64, Counts)> = None;
@@ -787,7 +789,7 @@ impl Additions {
         if let Some((lp, sum)) = last {
             own_by_parent.entry(lp).or_default().add(&sum);
         }
-        let mut joined_by_parent: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+        let mut joined_by_parent: FastMap<i64, Vec<(i64, i64)>> = FastMap::default();
         let mut at = 0;
         let mut run: Option<(i64, Option<i64>)> = None;
         for ((o, y), n) in joined.iter().filter(|(_, n)| **n != 0) {
@@ -815,7 +817,7 @@ impl Additions {
         let lineage = |p: &i64| parents.get(p).map(Vec::as_slice).unwrap_or_default();
 
         // What the ancestors receive, in id order.
-        let mut upper: HashMap<i64, Counts> = HashMap::new();
+        let mut upper: FastMap<i64, Counts> = FastMap::default();
         for (p, c) in &own_by_parent {
             for a in lineage(p) {
                 upper.entry(*a).or_default().add(c);
@@ -823,7 +825,7 @@ impl Additions {
         }
         let mut upper: Vec<(i64, Counts)> = upper.into_iter().collect();
         upper.sort_unstable_by_key(|(a, _)| *a);
-        let mut upper_years: HashMap<(i64, i64), i64> = HashMap::new();
+        let mut upper_years: FastMap<(i64, i64), i64> = FastMap::default();
         for (p, years) in &joined_by_parent {
             for a in lineage(p) {
                 for (y, n) in years {
