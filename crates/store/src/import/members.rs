@@ -690,6 +690,14 @@ pub(super) async fn write(
         }
         tick(progress, batch.len());
     }
+    insert_periods(tx, periods).await?;
+    touched.orgs.sort_unstable();
+    touched.orgs.dedup();
+    Ok(touched)
+}
+
+/// The open membership periods (member, union, from) of members just written.
+async fn insert_periods(tx: &mut Tx, periods: Vec<(i64, i64, NaiveDate)>) -> Result<()> {
     insert_rows(
         tx,
         Memberships::Table,
@@ -704,10 +712,7 @@ pub(super) async fn write(
             .collect(),
         None,
     )
-    .await?;
-    touched.orgs.sort_unstable();
-    touched.orgs.dedup();
-    Ok(touched)
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1500,21 +1505,7 @@ async fn postgres_insert(
         }
         tick(c.progress, batch.len());
     }
-    insert_rows(
-        tx,
-        Memberships::Table,
-        &[
-            Memberships::MemberId,
-            Memberships::OrgId,
-            Memberships::ValidFrom,
-        ],
-        periods
-            .into_iter()
-            .map(|(m, o, d)| vec![m.into(), o.into(), d.into()])
-            .collect(),
-        None,
-    )
-    .await
+    insert_periods(tx, periods).await
 }
 
 /// SQLite: the scope's unions are read and the inserts run on the transaction's connection
