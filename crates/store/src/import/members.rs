@@ -696,6 +696,20 @@ pub(super) async fn write(
     Ok(touched)
 }
 
+/// The insert of new members (values added by the caller): a person whose ID number is stored
+/// already is skipped, and then planned against the stored record.
+fn insert_new(cols: Vec<Members>) -> sea_query::InsertStatement {
+    Query::insert()
+        .into_table(Members::Table)
+        .columns(cols)
+        .on_conflict(
+            OnConflict::column(Members::IdNumber)
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned()
+}
+
 /// The open membership periods (member, union, from) of members just written.
 async fn insert_periods(tx: &mut Tx, periods: Vec<(i64, i64, NaiveDate)>) -> Result<()> {
     insert_rows(
@@ -1465,14 +1479,7 @@ async fn postgres_insert(
     let cols = new_columns();
     let mut periods: Vec<(i64, i64, NaiveDate)> = Vec::with_capacity(rows.len());
     for batch in rows.chunks(batch_size(cols.len())) {
-        let mut stmt = Query::insert()
-            .into_table(Members::Table)
-            .columns(cols.clone())
-            .on_conflict(
-                OnConflict::column(Members::IdNumber)
-                    .do_nothing()
-                    .to_owned(),
-            )
+        let mut stmt = insert_new(cols.clone())
             .returning(Query::returning().columns([Members::Id, Members::IdNumber]))
             .to_owned();
         for m in batch {
@@ -1639,15 +1646,7 @@ fn sqlite_load(
     let mut cols = vec![Members::Id];
     cols.extend(new_columns());
     let insert = |n: usize| {
-        let mut q = Query::insert()
-            .into_table(Members::Table)
-            .columns(cols.clone())
-            .on_conflict(
-                OnConflict::column(Members::IdNumber)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .to_owned();
+        let mut q = insert_new(cols.clone());
         for _ in 0..n {
             q.values_panic(cols.iter().map(|_| Expr::val(0)));
         }

@@ -443,10 +443,7 @@ async fn add_sub(tx: &mut Tx, deltas: &BTreeMap<i64, Counts>) -> Result<()> {
         }
         let mut on = OnConflict::column(OrgCounts::OrgId);
         for f in FIELDS {
-            on.value(
-                sub_col(f),
-                Expr::cust(format!("org_counts.sub_{f} + excluded.sub_{f}")),
-            );
+            adding(&mut on, "org_counts", &format!("sub_{f}"));
         }
         stmt.on_conflict(on);
         tx.execute(&stmt).await?;
@@ -495,18 +492,10 @@ async fn write_years(
         for ((o, y), (j, f)) in chunk {
             stmt.values_panic([(*o).into(), (*y).into(), (*j).into(), (*f).into()]);
         }
-        stmt.on_conflict(
-            OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year])
-                .value(
-                    OrgYearCounts::SubJoined,
-                    Expr::cust("org_year_counts.sub_joined + excluded.sub_joined"),
-                )
-                .value(
-                    OrgYearCounts::SubFounded,
-                    Expr::cust("org_year_counts.sub_founded + excluded.sub_founded"),
-                )
-                .to_owned(),
-        );
+        let mut on = OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year]);
+        adding(&mut on, "org_year_counts", "sub_joined");
+        adding(&mut on, "org_year_counts", "sub_founded");
+        stmt.on_conflict(on);
         tx.execute(&stmt).await?;
     }
     // Years that no longer count anything are dropped, so the table only holds what counts.
@@ -877,11 +866,8 @@ impl Additions {
         cols.extend(self.used.iter().map(|i| sub_col(FIELDS[*i])));
         let mut on = OnConflict::column(OrgCounts::OrgId);
         for f in self.used.iter().map(|i| FIELDS[*i]) {
-            on.value(col(f), Expr::cust(format!("org_counts.{f} + excluded.{f}")));
-            on.value(
-                sub_col(f),
-                Expr::cust(format!("org_counts.sub_{f} + excluded.sub_{f}")),
-            );
+            adding(&mut on, "org_counts", f);
+            adding(&mut on, "org_counts", &format!("sub_{f}"));
         }
         Query::insert()
             .into_table(OrgCounts::Table)
@@ -900,20 +886,22 @@ impl Additions {
                 OrgYearCounts::Joined,
                 OrgYearCounts::SubJoined,
             ])
-            .on_conflict(
-                OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year])
-                    .value(
-                        OrgYearCounts::Joined,
-                        Expr::cust("org_year_counts.joined + excluded.joined"),
-                    )
-                    .value(
-                        OrgYearCounts::SubJoined,
-                        Expr::cust("org_year_counts.sub_joined + excluded.sub_joined"),
-                    )
-                    .to_owned(),
-            )
+            .on_conflict({
+                let mut on = OnConflict::columns([OrgYearCounts::OrgId, OrgYearCounts::Year]);
+                adding(&mut on, "org_year_counts", "joined");
+                adding(&mut on, "org_year_counts", "sub_joined");
+                on
+            })
             .to_owned()
     }
+}
+
+/// On conflict, add the new row's `column` to the stored one (`table.column + excluded.column`).
+fn adding(on: &mut OnConflict, table: &str, column: &str) {
+    on.value(
+        Alias::new(column),
+        Expr::cust(format!("{table}.{column} + excluded.{column}")),
+    );
 }
 
 /// Walk two key-sorted sequences together, calling `f` once per key with the value of each
